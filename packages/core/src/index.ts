@@ -1,0 +1,1 @@
+export { randomBytes, sha256 } from '#crypto';
