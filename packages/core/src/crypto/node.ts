@@ -4,7 +4,10 @@ import { createPrivateKey, createPublicKey, hash, randomBytes as nodeRandomBytes
 
 /** SHA-256 of `data`. */
 export function sha256(data: Uint8Array): Uint8Array {
-  return hash('sha256', data, 'buffer');
+  // A plain Uint8Array view: Buffer's slice() aliases instead of copying, which callers of a
+  // Uint8Array API do not expect.
+  const digest = hash('sha256', data, 'buffer');
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 
 /** `n` cryptographically random bytes. */
