@@ -1,0 +1,34 @@
+import type { AppContext, Caller } from '../context.js';
+import { AppError } from '../errors.js';
+import type { Scope } from '../store/store.js';
+import { apiKeyMatches, parseApiKeyId } from './api-key-secret.js';
+
+/** Resolves `Authorization: Bearer <key>` to a caller, or throws 401. */
+export async function authenticate(ctx: AppContext, authorization: string | undefined): Promise<Caller> {
+  if (!authorization) throw new AppError('unauthorized', 'send an API key as "Authorization: Bearer <key>"');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw new AppError('unauthorized', 'the Authorization header must be "Bearer <key>"');
+  const token = match[1] as string;
+  const keyId = parseApiKeyId(token);
+  const row = keyId ? await ctx.store.getApiKey(keyId) : undefined;
+  // One message for unknown, malformed and wrong secrets: nothing to learn from probing.
+  if (!row || !apiKeyMatches(token, row.secret_hash)) throw new AppError('unauthorized', 'the API key is not valid');
+  if (row.revoked_at !== null) throw new AppError('unauthorized', 'the API key has been revoked');
+  return { projectId: row.project_id, keyId: row.id, scopes: row.scopes, organizationId: row.organization_id };
+}
+
+/** Throws 403 unless the caller holds the scope (admin holds every scope). */
+export function requireScope(caller: Caller, scope: Scope): void {
+  if (!caller.scopes.includes(scope) && !caller.scopes.includes('admin')) {
+    throw new AppError('forbidden', `this API key lacks the "${scope}" scope`);
+  }
+}
+
+/** Throws 403 when a key pinned to one organization reaches for another. */
+export function requireOrganization(caller: Caller, organizationId: string, path = 'organization_id'): void {
+  if (caller.organizationId !== null && caller.organizationId !== organizationId) {
+    throw new AppError('forbidden', `this API key is limited to organization "${caller.organizationId}"`, [
+      { path, message: `must be "${caller.organizationId}" for this API key` },
+    ]);
+  }
+}

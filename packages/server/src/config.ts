@@ -1,0 +1,90 @@
+// Configuration is validated once at start (flags > environment > defaults) and frozen. A bad
+// value stops the process with one clear line. Nothing else in the server reads process.env.
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** TCP port to listen on; 0 picks a free port. */
+  readonly port: number;
+  readonly host: string;
+  /** Where the embedded SQLite database and generated keys live. */
+  readonly dataDir: string;
+  /** PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite. */
+  readonly databaseUrl: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log origins are `<logOriginPrefix>/<project>/<organization_id>` in signed checkpoints. */
+  readonly logOriginPrefix: string;
+  /** The most events one group-commit transaction may carry. */
+  readonly groupCommitMaxEvents: number;
+}
+
+export const DEFAULT_PORT = 4680;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigSources {
+  /** Command-line flags, already parsed (highest precedence). */
+  flags?: Partial<Record<'port' | 'host' | 'dataDir' | 'databaseUrl' | 'logLevel', string | number | undefined>>;
+  /** Usually process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Builds the frozen config; throws ConfigError naming the bad setting. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const flags = sources.flags ?? {};
+  const env = sources.env ?? {};
+  const pick = (flag: keyof NonNullable<ConfigSources['flags']>, ...envNames: string[]) => {
+    const fromFlag = flags[flag];
+    if (fromFlag !== undefined && fromFlag !== '') return { value: String(fromFlag), source: `--${kebab(flag)}` };
+    for (const name of envNames) {
+      const value = env[name];
+      if (value !== undefined && value !== '') return { value, source: name };
+    }
+    return undefined;
+  };
+
+  const portSetting = pick('port', 'AUDITLEDGE_PORT', 'PORT');
+  const port = portSetting ? Number(portSetting.value) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${portSetting?.source} must be a port number 0-65535, got "${portSetting?.value}"`);
+  }
+  const host = pick('host', 'AUDITLEDGE_HOST')?.value ?? '127.0.0.1';
+  const dataDir = resolve(pick('dataDir', 'AUDITLEDGE_DATA_DIR')?.value ?? '.auditledge');
+  const databaseUrlSetting = pick('databaseUrl', 'DATABASE_URL');
+  if (databaseUrlSetting && !/^postgres(ql)?:\/\//.test(databaseUrlSetting.value)) {
+    throw new ConfigError(`${databaseUrlSetting.source} must be a postgres:// or postgresql:// URL`);
+  }
+  const logLevelSetting = pick('logLevel', 'AUDITLEDGE_LOG_LEVEL', 'LOG_LEVEL');
+  const logLevel = (logLevelSetting?.value ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`${logLevelSetting?.source} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const logOriginPrefix = env.AUDITLEDGE_LOG_ORIGIN_PREFIX ?? 'auditledge.local';
+  if (!/^[\x21-\x7e]+$/.test(logOriginPrefix) || logOriginPrefix.includes('+')) {
+    throw new ConfigError('AUDITLEDGE_LOG_ORIGIN_PREFIX must be printable ASCII without spaces or "+"');
+  }
+  const groupCommitMaxEvents = Number(env.AUDITLEDGE_GROUP_COMMIT_MAX_EVENTS ?? 5000);
+  if (!Number.isInteger(groupCommitMaxEvents) || groupCommitMaxEvents < 1) {
+    throw new ConfigError('AUDITLEDGE_GROUP_COMMIT_MAX_EVENTS must be a positive integer');
+  }
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl: databaseUrlSetting?.value,
+    logLevel,
+    logOriginPrefix,
+    groupCommitMaxEvents,
+  });
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,408 @@
+// Embedded SQLite backend (better-sqlite3, WAL, synchronous=FULL). One writer connection owns all
+// writes; a second, read-only connection serves queries, so a reader never sees a transaction
+// that has not committed. better-sqlite3 is synchronous: each method runs to completion.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
+import { eventFilterSql, type FilterSqlDialect } from '../event-filter-sql.js';
+import type {
+  ApiKeyRow,
+  AppendOutcome,
+  EventPageQuery,
+  EventReceiptRow,
+  EventRow,
+  PreparedEvent,
+  ProjectRow,
+  Scope,
+  Store,
+  StoreCapabilities,
+} from '../store.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+
+const EMPTY_ROOT = new Uint8Array(
+  Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
+);
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or ':memory:' (single connection, tests only). */
+  filename: string;
+}
+
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = { multiNode: false };
+  readonly #writer: Database.Database;
+  readonly #reader: Database.Database;
+  readonly #stmts: ReturnType<typeof prepareWriterStatements>;
+  readonly #appendTransaction: Database.Transaction<(events: PreparedEvent[]) => AppendOutcome[]>;
+
+  private constructor(writer: Database.Database, reader: Database.Database) {
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#stmts = prepareWriterStatements(writer);
+    this.#appendTransaction = writer.transaction((events: PreparedEvent[]) => this.#appendInTransaction(events));
+  }
+
+  /** Opens (creating if needed) the database and runs pending migrations. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const inMemory = options.filename === ':memory:';
+    if (!inMemory) mkdirSync(dirname(options.filename), { recursive: true });
+    const writer = new Database(options.filename);
+    writer.pragma('journal_mode = WAL');
+    // FULL: the WAL is fsynced at every commit, so an acknowledged event survives power loss.
+    writer.pragma('synchronous = FULL');
+    writer.pragma('foreign_keys = ON');
+    writer.pragma('busy_timeout = 5000');
+    migrate(writer);
+    const reader = inMemory ? writer : new Database(options.filename, { readonly: true, fileMustExist: true });
+    reader.pragma('busy_timeout = 5000');
+    return new SqliteStore(writer, reader);
+  }
+
+  /** The writer connection, for tests that prove the database itself refuses tampering. */
+  get rawDatabase(): Database.Database {
+    return this.#writer;
+  }
+
+  async ensureDefaultProject(project: ProjectRow): Promise<{ project: ProjectRow; created: boolean }> {
+    const existing = this.#writer.prepare('SELECT * FROM projects ORDER BY created_at LIMIT 1').get() as
+      | ProjectDbRow
+      | undefined;
+    if (existing) return { project: toProject(existing), created: false };
+    this.#writer
+      .prepare('INSERT INTO projects (id, name, personal_fields, created_at) VALUES (?, ?, ?, ?)')
+      .run(project.id, project.name, JSON.stringify(project.personal_fields), project.created_at);
+    return { project, created: true };
+  }
+
+  async getProject(id: string): Promise<ProjectRow | undefined> {
+    const row = this.#reader.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectDbRow | undefined;
+    return row && toProject(row);
+  }
+
+  async insertApiKey(row: ApiKeyRow): Promise<void> {
+    this.#writer
+      .prepare(
+        `INSERT INTO api_keys (id, project_id, name, secret_hash, scopes, organization_id, created_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.id,
+        row.project_id,
+        row.name,
+        row.secret_hash,
+        JSON.stringify(row.scopes),
+        row.organization_id,
+        row.created_at,
+        row.revoked_at,
+      );
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRow | undefined> {
+    // The writer connection: a key revoked a moment ago must stop working at once.
+    const row = this.#stmts.getApiKey.get(id) as ApiKeyDbRow | undefined;
+    return row && toApiKey(row);
+  }
+
+  async listApiKeys(projectId: string): Promise<ApiKeyRow[]> {
+    const rows = this.#reader
+      .prepare('SELECT * FROM api_keys WHERE project_id = ? ORDER BY created_at, id')
+      .all(projectId) as ApiKeyDbRow[];
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(projectId: string, id: string, at: number): Promise<boolean> {
+    const result = this.#writer
+      .prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE project_id = ? AND id = ?')
+      .run(at, projectId, id);
+    return result.changes > 0;
+  }
+
+  async appendEvents(events: PreparedEvent[]): Promise<AppendOutcome[]> {
+    // IMMEDIATE takes the write lock up front, so the read of each log head cannot go stale.
+    return this.#appendTransaction.immediate(events);
+  }
+
+  #appendInTransaction(events: PreparedEvent[]): AppendOutcome[] {
+    const s = this.#stmts;
+    const outcomes: (AppendOutcome | undefined)[] = new Array(events.length);
+    // Keys first seen in this batch: a second use must compare against the first, not the table.
+    const batchKeys = new Map<string, { index: number; requestHash: Uint8Array }>();
+    const pendingReplays: { index: number; of: number }[] = [];
+    const byLog = new Map<string, number[]>();
+
+    events.forEach((event, index) => {
+      if (event.idempotencyKey !== null && event.requestHash !== null) {
+        const scopedKey = `${event.projectId}\u0000${event.idempotencyKey}`;
+        const earlier = batchKeys.get(scopedKey);
+        if (earlier) {
+          if (equalBytes(earlier.requestHash, event.requestHash)) pendingReplays.push({ index, of: earlier.index });
+          else outcomes[index] = { kind: 'conflict', idempotencyKey: event.idempotencyKey };
+          return;
+        }
+        const stored = s.getIdempotency.get(event.projectId, event.idempotencyKey) as
+          | (ReceiptDbRow & { request_hash: Uint8Array })
+          | undefined;
+        if (stored) {
+          outcomes[index] = equalBytes(stored.request_hash, event.requestHash)
+            ? { kind: 'replayed', receipt: toReceipt(stored) }
+            : { kind: 'conflict', idempotencyKey: event.idempotencyKey };
+          return;
+        }
+        batchKeys.set(scopedKey, { index, requestHash: event.requestHash });
+      }
+      const logKey = `${event.projectId}\u0000${event.organizationId}`;
+      const indexes = byLog.get(logKey);
+      if (indexes) indexes.push(index);
+      else byLog.set(logKey, [index]);
+    });
+
+    for (const indexes of byLog.values()) {
+      const first = events[indexes[0] as number] as PreparedEvent;
+      let head = s.getLog.get(first.projectId, first.organizationId) as LogDbRow | undefined;
+      if (!head) {
+        const created = s.insertLog.run(first.projectId, first.organizationId, EMPTY_ROOT, first.receivedAt);
+        head = { id: Number(created.lastInsertRowid), size: 0, root_hash: EMPTY_ROOT };
+      }
+      const logId = head.id;
+      const edge = rightEdgeRefs(head.size).map((ref) => {
+        const row =
+          ref.level === 0
+            ? (s.getLeafHash.get(logId, ref.index) as { hash: Uint8Array } | undefined)
+            : (s.getNode.get(logId, ref.level, ref.index) as { hash: Uint8Array } | undefined);
+        if (!row) throw new Error(`ledger corrupt: node (${ref.level}, ${ref.index}) of log ${logId} is missing`);
+        return row.hash;
+      });
+      const batch = indexes.map((i) => events[i] as PreparedEvent);
+      const appended = appendToLog(
+        head.size,
+        edge,
+        batch.map((event) => event.leafHash),
+      );
+      batch.forEach((event, offset) => {
+        const sequence = head.size + offset;
+        const inserted = s.insertEvent.run(
+          logId,
+          sequence,
+          event.id,
+          event.timestamp,
+          event.receivedAt,
+          event.actorId,
+          event.actorEmail,
+          event.action,
+          event.resourceType,
+          event.resourceId,
+          event.outcome,
+          event.leafHash,
+          event.leaf,
+          event.disclosures,
+        );
+        const rowid = inserted.lastInsertRowid;
+        for (const target of event.targets) s.insertTarget.run(rowid, logId, target.type, target.id);
+        s.insertFts.run(rowid, event.searchText);
+        if (event.idempotencyKey !== null && event.requestHash !== null) {
+          s.insertIdempotency.run(event.projectId, event.idempotencyKey, event.requestHash, rowid);
+        }
+        outcomes[indexes[offset] as number] = {
+          kind: 'created',
+          receipt: {
+            id: event.id,
+            organization_id: event.organizationId,
+            sequence,
+            received_at: event.receivedAt,
+            leaf_hash: event.leafHash,
+          },
+        };
+      });
+      for (const node of appended.nodes) s.insertNode.run(logId, node.level, node.index, node.hash);
+      s.advanceLog.run(appended.size, appended.rootHash, logId);
+    }
+
+    for (const { index, of } of pendingReplays) {
+      const original = outcomes[of];
+      outcomes[index] =
+        original && original.kind !== 'conflict' ? { kind: 'replayed', receipt: original.receipt } : original;
+    }
+    return outcomes as AppendOutcome[];
+  }
+
+  async listEvents(query: EventPageQuery): Promise<EventRow[]> {
+    const log = this.#reader
+      .prepare('SELECT id FROM logs WHERE project_id = ? AND organization_id = ?')
+      .get(query.projectId, query.organizationId) as { id: number } | undefined;
+    if (!log) return [];
+    const where = eventFilterSql(log.id, query.filter, SQLITE_TEXT);
+    let sql = `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${where.sql}`;
+    const params = [...where.params];
+    if (query.after) {
+      sql += ' AND (e.ts < ? OR (e.ts = ? AND e.seq < ?))';
+      params.push(query.after.timestamp, query.after.timestamp, query.after.sequence);
+    }
+    sql += ' ORDER BY e.ts DESC, e.seq DESC LIMIT ?';
+    params.push(query.limit);
+    const rows = this.#reader.prepare(sql).all(...params) as EventDbRow[];
+    return rows.map((row) => toEventRow(row, query.organizationId));
+  }
+
+  async getEvent(projectId: string, eventId: string): Promise<EventRow | undefined> {
+    const row = this.#reader
+      .prepare(
+        `SELECT ${EVENT_COLUMNS}, l.organization_id FROM events e JOIN logs l ON l.id = e.log_id
+         WHERE e.id = ? AND l.project_id = ?`,
+      )
+      .get(eventId, projectId) as (EventDbRow & { organization_id: string }) | undefined;
+    return row && toEventRow(row, row.organization_id);
+  }
+
+  async getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array> {
+    this.#writer.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)').run(name, create());
+    const row = this.#writer.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: Uint8Array };
+    return new Uint8Array(row.value);
+  }
+
+  async ping(): Promise<void> {
+    this.#reader.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#reader !== this.#writer) this.#reader.close();
+    // Folds the WAL back into the main file and refreshes planner statistics on a clean exit.
+    try {
+      this.#writer.pragma('optimize');
+      this.#writer.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.#writer.close();
+    }
+  }
+}
+
+const EVENT_COLUMNS = 'e.id, e.seq, e.ts, e.received_at, e.leaf_hash, e.leaf, e.disclosures';
+
+/** FTS5 query: each term is a quoted phrase (so operators in user input are inert), all required. */
+const SQLITE_TEXT: FilterSqlDialect = {
+  textMatch(terms) {
+    const match = terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' AND ');
+    return { sql: 'e.rowid_ IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', params: [match] };
+  },
+};
+
+function prepareWriterStatements(db: Database.Database) {
+  return {
+    getApiKey: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
+    getIdempotency: db.prepare(
+      `SELECT k.request_hash, e.id, l.organization_id, e.seq, e.received_at, e.leaf_hash
+       FROM idempotency_keys k JOIN events e ON e.rowid_ = k.event_rowid JOIN logs l ON l.id = e.log_id
+       WHERE k.project_id = ? AND k.key = ?`,
+    ),
+    getLog: db.prepare('SELECT id, size, root_hash FROM logs WHERE project_id = ? AND organization_id = ?'),
+    insertLog: db.prepare(
+      'INSERT INTO logs (project_id, organization_id, size, root_hash, created_at) VALUES (?, ?, 0, ?, ?)',
+    ),
+    getLeafHash: db.prepare('SELECT leaf_hash AS hash FROM events WHERE log_id = ? AND seq = ?'),
+    getNode: db.prepare('SELECT hash FROM merkle_nodes WHERE log_id = ? AND level = ? AND idx = ?'),
+    insertEvent: db.prepare(
+      `INSERT INTO events (log_id, seq, id, ts, received_at, actor_id, actor_email, action, resource_type,
+         resource_id, outcome, leaf_hash, leaf, disclosures)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertTarget: db.prepare('INSERT OR IGNORE INTO event_targets (event_rowid, log_id, type, id) VALUES (?, ?, ?, ?)'),
+    insertFts: db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)'),
+    insertIdempotency: db.prepare(
+      'INSERT INTO idempotency_keys (project_id, key, request_hash, event_rowid) VALUES (?, ?, ?, ?)',
+    ),
+    insertNode: db.prepare('INSERT INTO merkle_nodes (log_id, level, idx, hash) VALUES (?, ?, ?, ?)'),
+    advanceLog: db.prepare('UPDATE logs SET size = ?, root_hash = ? WHERE id = ?'),
+  };
+}
+
+function migrate(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    }).immediate();
+  }
+}
+
+interface ProjectDbRow {
+  id: string;
+  name: string;
+  personal_fields: string;
+  created_at: number;
+}
+interface ApiKeyDbRow {
+  id: string;
+  project_id: string;
+  name: string;
+  secret_hash: Uint8Array;
+  scopes: string;
+  organization_id: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+interface LogDbRow {
+  id: number;
+  size: number;
+  root_hash: Uint8Array;
+}
+interface ReceiptDbRow {
+  id: string;
+  organization_id: string;
+  seq: number;
+  received_at: number;
+  leaf_hash: Uint8Array;
+}
+interface EventDbRow {
+  id: string;
+  seq: number;
+  ts: number;
+  received_at: number;
+  leaf_hash: Uint8Array;
+  leaf: string;
+  disclosures: string;
+}
+
+function toProject(row: ProjectDbRow): ProjectRow {
+  return { ...row, personal_fields: JSON.parse(row.personal_fields) as string[] };
+}
+
+function toApiKey(row: ApiKeyDbRow): ApiKeyRow {
+  return { ...row, secret_hash: new Uint8Array(row.secret_hash), scopes: JSON.parse(row.scopes) as Scope[] };
+}
+
+function toReceipt(row: ReceiptDbRow): EventReceiptRow {
+  return {
+    id: row.id,
+    organization_id: row.organization_id,
+    sequence: row.seq,
+    received_at: row.received_at,
+    leaf_hash: new Uint8Array(row.leaf_hash),
+  };
+}
+
+function toEventRow(row: EventDbRow, organizationId: string): EventRow {
+  return {
+    id: row.id,
+    organization_id: organizationId,
+    sequence: row.seq,
+    timestamp: row.ts,
+    received_at: row.received_at,
+    leaf_hash: new Uint8Array(row.leaf_hash),
+    leaf: row.leaf,
+    disclosures: row.disclosures,
+  };
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}

@@ -1,0 +1,130 @@
+// The narrow storage interface every backend (store/sqlite, store/postgres) implements.
+// Rows here are storage shapes (snake_case, epoch-ms numbers); services map them to API objects.
+import type { EventFilter } from '@auditledge/core';
+
+export type Scope = 'events:write' | 'events:read' | 'admin';
+export const SCOPES: readonly Scope[] = ['events:write', 'events:read', 'admin'];
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  personal_fields: string[];
+  created_at: number;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  project_id: string;
+  name: string;
+  /** SHA-256 of the full secret; the secret itself is never stored. */
+  secret_hash: Uint8Array;
+  scopes: Scope[];
+  /** When set, the key may only touch this organization. */
+  organization_id: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** An event made ready for the ledger outside the transaction: validated, sealed and hashed. */
+export interface PreparedEvent {
+  projectId: string;
+  organizationId: string;
+  id: string;
+  /** Event time (epoch ms, UTC). */
+  timestamp: number;
+  receivedAt: number;
+  actorId: string;
+  actorEmail: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  targets: { type: string; id: string }[];
+  outcome: 'success' | 'failure';
+  /** Canonical JSON of the sealed event: the Merkle leaf bytes (UTF-8). */
+  leaf: string;
+  leafHash: Uint8Array;
+  /** JSON of { path: { value, salt } } for the personal fields the leaf commits to. */
+  disclosures: string;
+  /** Words indexed for free-text search. */
+  searchText: string;
+  idempotencyKey: string | null;
+  /** SHA-256 of the canonical request, to tell a replay from a conflicting reuse of a key. */
+  requestHash: Uint8Array | null;
+}
+
+export type AppendOutcome =
+  | { kind: 'created' | 'replayed'; receipt: EventReceiptRow }
+  | { kind: 'conflict'; idempotencyKey: string };
+
+export interface EventReceiptRow {
+  id: string;
+  organization_id: string;
+  sequence: number;
+  received_at: number;
+  leaf_hash: Uint8Array;
+}
+
+export interface EventRow extends EventReceiptRow {
+  timestamp: number;
+  leaf: string;
+  disclosures: string;
+}
+
+export interface LogHeadRow {
+  log_id: number;
+  project_id: string;
+  organization_id: string;
+  size: number;
+  root_hash: Uint8Array;
+}
+
+export interface EventPageQuery {
+  projectId: string;
+  organizationId: string;
+  filter: EventFilter;
+  limit: number;
+  /** Keyset position: return events strictly older than this (timestamp, sequence). */
+  after?: { timestamp: number; sequence: number };
+}
+
+export interface NewApiKey {
+  row: ApiKeyRow;
+}
+
+/** What a backend can do beyond the contract, so callers branch on capability, never on dialect. */
+export interface StoreCapabilities {
+  /** Several server processes may share this store. */
+  readonly multiNode: boolean;
+}
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+
+  /** Creates the default project if there is none; reports whether it did. */
+  ensureDefaultProject(project: ProjectRow): Promise<{ project: ProjectRow; created: boolean }>;
+  getProject(id: string): Promise<ProjectRow | undefined>;
+
+  insertApiKey(row: ApiKeyRow): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRow | undefined>;
+  listApiKeys(projectId: string): Promise<ApiKeyRow[]>;
+  /** Marks a key revoked; false when no such key exists in the project. */
+  revokeApiKey(projectId: string, id: string, at: number): Promise<boolean>;
+
+  /**
+   * Appends events in ONE durable transaction: assigns each organization log contiguous
+   * sequence numbers, stores leaves and the Merkle nodes they complete, advances log heads.
+   * Outcomes are in input order. Resolves only after the commit is durable.
+   */
+  appendEvents(events: PreparedEvent[]): Promise<AppendOutcome[]>;
+
+  /** Newest first by event time, then sequence. */
+  listEvents(query: EventPageQuery): Promise<EventRow[]>;
+  getEvent(projectId: string, eventId: string): Promise<EventRow | undefined>;
+
+  /** A secret shared by every node of a deployment (cursor signing), created on first use. */
+  getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array>;
+
+  /** Cheap round trip for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
