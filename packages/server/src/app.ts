@@ -8,9 +8,12 @@ import type { Config } from './config.js';
 import type { AppContext, Caller } from './context.js';
 import { AppError } from './errors.js';
 import { sendProblem, toAppError } from './http/problem.js';
+import { Checkpointer } from './ledger/checkpointer.js';
 import { Ledger } from './ledger/ledger.js';
+import { loadSigningKey } from './ledger/signing-key.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerLogRoutes } from './routes/logs.js';
 import { registerOperationsRoutes } from './routes/operations.js';
 import { ensureDefaultProject } from './services/projects/ensure-default-project.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -58,7 +61,13 @@ export async function createAppContext(
   const now = options.now ?? Date.now;
   const ledger = new Ledger({ store, maxEventsPerCommit: config.groupCommitMaxEvents });
   const cursorKey = await store.getOrCreateSecret('cursor_hmac_key', () => randomBytes(32));
-  const ctx: AppContext = { config, store, ledger, now, cursorKey };
+  const signingKey = loadSigningKey({
+    dataDir: config.dataDir,
+    keyName: config.logOriginPrefix,
+    signingKey: config.signingKey,
+  });
+  const checkpointer = new Checkpointer({ store, key: signingKey, originPrefix: config.logOriginPrefix, now });
+  const ctx: AppContext = { config, store, ledger, now, cursorKey, signingKey, checkpointer };
   const { projectId, adminKey } = await ensureDefaultProject(ctx);
   return { ctx, projectId, adminKey };
 }
@@ -132,10 +141,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerOperationsRoutes(app, ctx);
   registerEventRoutes(app, ctx, authenticateRequest);
   registerApiKeyRoutes(app, ctx, authenticateRequest);
+  registerLogRoutes(app, ctx, authenticateRequest);
 
+  ctx.checkpointer.start(config.checkpointIntervalMs, (error) =>
+    app.log.error({ err: error }, 'signing checkpoints failed; will retry'),
+  );
   app.addHook('onClose', async () => {
-    // Drain first: every queued event is committed before the store closes.
+    // Drain first: every queued event is committed (and covered by a checkpoint) before the store closes.
     await ledger.close();
+    await ctx.checkpointer.stop();
     await store.close();
   });
   return app;

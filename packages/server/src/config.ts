@@ -1,5 +1,6 @@
 // Configuration is validated once at start (flags > environment > defaults) and frozen. A bad
 // value stops the process with one clear line. Nothing else in the server reads process.env.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -15,6 +16,13 @@ export interface Config {
   readonly logOriginPrefix: string;
   /** The most events one group-commit transaction may carry. */
   readonly groupCommitMaxEvents: number;
+  /**
+   * The checkpoint signing key (note signer key `PRIVATE+KEY+…`), from AUDITLEDGE_SIGNING_KEY or
+   * the file named by AUDITLEDGE_SIGNING_KEY_FILE; unset = generated into the data directory.
+   */
+  readonly signingKey: string | undefined;
+  /** How often grown logs get a new signed checkpoint. */
+  readonly checkpointIntervalMs: number;
 }
 
 export const DEFAULT_PORT = 4680;
@@ -74,6 +82,19 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new ConfigError('AUDITLEDGE_GROUP_COMMIT_MAX_EVENTS must be a positive integer');
   }
 
+  let signingKey = env.AUDITLEDGE_SIGNING_KEY;
+  if (signingKey === undefined && env.AUDITLEDGE_SIGNING_KEY_FILE) {
+    try {
+      signingKey = readFileSync(env.AUDITLEDGE_SIGNING_KEY_FILE, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`AUDITLEDGE_SIGNING_KEY_FILE cannot be read: ${(error as Error).message}`);
+    }
+  }
+  const checkpointIntervalMs = Number(env.AUDITLEDGE_CHECKPOINT_INTERVAL_MS ?? 1000);
+  if (!Number.isInteger(checkpointIntervalMs) || checkpointIntervalMs < 50) {
+    throw new ConfigError('AUDITLEDGE_CHECKPOINT_INTERVAL_MS must be an integer of at least 50');
+  }
+
   return Object.freeze({
     port,
     host,
@@ -82,6 +103,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     logLevel,
     logOriginPrefix,
     groupCommitMaxEvents,
+    signingKey,
+    checkpointIntervalMs,
   });
 }
 

@@ -1,6 +1,8 @@
 // What services need from the running app, passed explicitly (no globals), and who is calling.
 import type { Config } from './config.js';
+import type { Checkpointer } from './ledger/checkpointer.js';
 import type { Ledger } from './ledger/ledger.js';
+import type { SigningKey } from './ledger/signing-key.js';
 import type { Scope, Store } from './store/store.js';
 
 export interface AppContext {
@@ -11,6 +13,8 @@ export interface AppContext {
   readonly now: () => number;
   /** HMAC key for keyset cursors, shared by every node of a deployment. */
   readonly cursorKey: Uint8Array;
+  readonly signingKey: SigningKey;
+  readonly checkpointer: Checkpointer;
 }
 
 /** The authenticated principal of a request. */

@@ -641,6 +641,16 @@ describe('idempotency_key', () => {
     );
   });
 
+  it('suggests the field name on batch items', () => {
+    const issues = issuesOf(
+      seed((e) => (e.idempotencyKey = 'k1')),
+      { allowIdempotencyKey: true },
+    );
+    expect(issues).toEqual([
+      { path: 'idempotencyKey', message: '"idempotencyKey" is not a field; did you mean "idempotency_key"?' },
+    ]);
+  });
+
   it('is returned separately for batch items', () => {
     const result = ok(
       seed((e) => (e.idempotency_key = 'k1')),

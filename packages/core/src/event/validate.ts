@@ -411,7 +411,13 @@ function validate(input: unknown, options: ValidateEventOptions): ValidateEventR
     if (!checkKey(issues, key, '')) continue;
     issues.add(
       joinKey('', key),
-      unknownFieldMessage(key, '', TOP_FIELDS.slice(0, -1), TOP_ALIASES, ' (put custom data in "metadata")'),
+      unknownFieldMessage(
+        key,
+        '',
+        options.allowIdempotencyKey ? TOP_FIELDS : TOP_FIELDS.slice(0, -1),
+        TOP_ALIASES,
+        ' (put custom data in "metadata")',
+      ),
     );
   }
 

@@ -64,10 +64,20 @@ export function registerEventRoutes(
     return listEvents(ctx, caller(request), { params: queryParams(request.query) });
   });
 
-  app.get<{ Params: { id: string } }>('/v1/events/:id', { preHandler: authenticateRequest }, async (request) => {
-    requireScope(caller(request), 'events:read');
-    return getEvent(ctx, caller(request), { eventId: request.params.id });
-  });
+  app.get<{ Params: { id: string }; Querystring: { proof?: string } }>(
+    '/v1/events/:id',
+    { preHandler: authenticateRequest },
+    async (request) => {
+      requireScope(caller(request), 'events:read');
+      const proof = request.query.proof;
+      if (proof !== undefined && proof !== 'true' && proof !== 'false') {
+        throw new AppError('invalid_request', 'proof must be true or false', [
+          { path: 'proof', message: 'must be true or false' },
+        ]);
+      }
+      return getEvent(ctx, caller(request), { eventId: request.params.id, withProof: proof === 'true' });
+    },
+  );
 }
 
 function batchEvents(body: unknown): unknown[] {

@@ -1,6 +1,6 @@
 // The narrow storage interface every backend (store/sqlite, store/postgres) implements.
 // Rows here are storage shapes (snake_case, epoch-ms numbers); services map them to API objects.
-import type { EventFilter } from '@auditledge/core';
+import type { EventFilter, NodeRef } from '@auditledge/core';
 
 export type Scope = 'events:write' | 'events:read' | 'admin';
 export const SCOPES: readonly Scope[] = ['events:write', 'events:read', 'admin'];
@@ -78,6 +78,15 @@ export interface LogHeadRow {
   root_hash: Uint8Array;
 }
 
+/** A signed checkpoint of one log (C2SP tlog-checkpoint note text). */
+export interface CheckpointRow {
+  log_id: number;
+  size: number;
+  root_hash: Uint8Array;
+  note: string;
+  created_at: number;
+}
+
 export interface EventPageQuery {
   projectId: string;
   organizationId: string;
@@ -120,6 +129,22 @@ export interface Store {
   /** Newest first by event time, then sequence. */
   listEvents(query: EventPageQuery): Promise<EventRow[]>;
   getEvent(projectId: string, eventId: string): Promise<EventRow | undefined>;
+
+  /** The head of one organization's log; undefined until its first event. */
+  getLogHead(projectId: string, organizationId: string): Promise<LogHeadRow | undefined>;
+  /** Logs that grew past their latest checkpoint (or never had one), at most `limit`. */
+  listLogsNeedingCheckpoint(limit: number): Promise<LogHeadRow[]>;
+  /**
+   * Reads Merkle nodes of one log in one round trip, keyed by `nodeKey(level, index)`. Level 0
+   * nodes are leaf hashes. Missing nodes are simply absent from the map.
+   */
+  readNodes(logId: number, refs: readonly NodeRef[]): Promise<Map<string, Uint8Array>>;
+  /** Leaf texts (sealed canonical JSON) for sequences [start, end), in order. */
+  readLeaves(logId: number, start: number, end: number): Promise<string[]>;
+  /** Stores a checkpoint; storing the same (log, size) again is a no-op. */
+  insertCheckpoint(row: CheckpointRow): Promise<void>;
+  /** The newest checkpoint of a log, or the one at exactly `size` when given. */
+  getCheckpoint(logId: number, size?: number): Promise<CheckpointRow | undefined>;
 
   /** A secret shared by every node of a deployment (cursor signing), created on first use. */
   getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array>;

@@ -21,7 +21,8 @@ export interface EventView {
 }
 
 export function toEventView(row: EventRow): EventView {
-  const { event, erased } = unsealEvent(row.leaf, JSON.parse(row.disclosures));
+  const disclosures = JSON.parse(row.disclosures);
+  const { event, erased } = unsealEvent(row.leaf, disclosures);
   const { format: _format, ...fields } = event as unknown as Record<string, unknown>;
   return {
     ...(fields as Omit<EventView, 'sequence' | 'leaf_hash' | 'erased'>),

@@ -1,13 +1,49 @@
 import type { AppContext, Caller } from '../../context.js';
 import { AppError } from '../../errors.js';
+import { checkpointCovering } from '../logs/load-log.js';
+import { inclusionProofFor } from '../logs/prove.js';
 import { type EventView, toEventView } from './event-view.js';
 
+/** What a client needs to verify an event by itself against the pinned verifier key. */
+export interface EventProof {
+  /** The sealed canonical JSON whose SHA-256(0x00 ‖ UTF-8) is the leaf hash. */
+  leaf: string;
+  /** Personal values and salts that reproduce the leaf's commitments. */
+  disclosures: Record<string, { value: unknown; salt: string }>;
+  leaf_index: number;
+  tree_size: number;
+  /** RFC 9162 inclusion path, base64. */
+  inclusion: string[];
+  /** The signed checkpoint (C2SP note) whose root the path leads to. */
+  checkpoint: string;
+}
+
 /** One event of the caller's project; other projects' and (for pinned keys) organizations' are 404. */
-export async function getEvent(ctx: AppContext, caller: Caller, input: { eventId: string }): Promise<EventView> {
+export async function getEvent(
+  ctx: AppContext,
+  caller: Caller,
+  input: { eventId: string; withProof?: boolean },
+): Promise<EventView & { proof?: EventProof }> {
   const row = await ctx.store.getEvent(caller.projectId, input.eventId);
   // 404, not 403, for another organization: a pinned key must not learn that the id exists.
   if (!row || (caller.organizationId !== null && row.organization_id !== caller.organizationId)) {
     throw new AppError('not_found', `no event ${input.eventId}`);
   }
-  return toEventView(row);
+  const view = toEventView(row);
+  if (!input.withProof) return view;
+  const head = await ctx.store.getLogHead(caller.projectId, row.organization_id);
+  if (!head) throw new AppError('internal', 'the event has no log');
+  const checkpoint = await checkpointCovering(ctx, head, row.sequence + 1);
+  const inclusion = await inclusionProofFor(ctx, head, row.sequence, checkpoint.size);
+  return {
+    ...view,
+    proof: {
+      leaf: row.leaf,
+      disclosures: JSON.parse(row.disclosures),
+      leaf_index: row.sequence,
+      tree_size: checkpoint.size,
+      inclusion: inclusion.proof,
+      checkpoint: checkpoint.note,
+    },
+  };
 }

@@ -119,4 +119,27 @@ WHEN NEW.size < OLD.size OR NEW.project_id IS NOT OLD.project_id OR NEW.organiza
 BEGIN SELECT RAISE(ABORT, 'a log can only grow'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'checkpoints',
+    sql: `
+-- Signed checkpoints (C2SP tlog-checkpoint notes). One per (log, size): a root for a given size
+-- is fixed by the stored nodes and Ed25519 is deterministic, so re-signing yields the same note.
+CREATE TABLE checkpoints (
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  size       INTEGER NOT NULL,
+  root_hash  BLOB NOT NULL,
+  note       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (log_id, size)
+) WITHOUT ROWID;
+
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER idempotency_keys_no_update BEFORE UPDATE ON idempotency_keys
+BEGIN SELECT RAISE(ABORT, 'idempotency_keys are append-only: UPDATE is not allowed'); END;
+`,
+  },
 ];

@@ -3,15 +3,18 @@
 // that has not committed. better-sqlite3 is synchronous: each method runs to completion.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type NodeRef, nodeKey } from '@auditledge/core';
 import Database from 'better-sqlite3';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
 import { eventFilterSql, type FilterSqlDialect } from '../event-filter-sql.js';
 import type {
   ApiKeyRow,
   AppendOutcome,
+  CheckpointRow,
   EventPageQuery,
   EventReceiptRow,
   EventRow,
+  LogHeadRow,
   PreparedEvent,
   ProjectRow,
   Scope,
@@ -252,6 +255,79 @@ export class SqliteStore implements Store {
       )
       .get(eventId, projectId) as (EventDbRow & { organization_id: string }) | undefined;
     return row && toEventRow(row, row.organization_id);
+  }
+
+  async getLogHead(projectId: string, organizationId: string): Promise<LogHeadRow | undefined> {
+    const row = this.#reader
+      .prepare(
+        'SELECT id AS log_id, project_id, organization_id, size, root_hash FROM logs WHERE project_id = ? AND organization_id = ?',
+      )
+      .get(projectId, organizationId) as LogHeadRow | undefined;
+    return row && { ...row, root_hash: new Uint8Array(row.root_hash) };
+  }
+
+  async listLogsNeedingCheckpoint(limit: number): Promise<LogHeadRow[]> {
+    const rows = this.#reader
+      .prepare(
+        `SELECT l.id AS log_id, l.project_id, l.organization_id, l.size, l.root_hash FROM logs l
+         WHERE l.size > COALESCE((SELECT MAX(c.size) FROM checkpoints c WHERE c.log_id = l.id), 0)
+         ORDER BY l.id LIMIT ?`,
+      )
+      .all(limit) as LogHeadRow[];
+    return rows.map((row) => ({ ...row, root_hash: new Uint8Array(row.root_hash) }));
+  }
+
+  async readNodes(logId: number, refs: readonly NodeRef[]): Promise<Map<string, Uint8Array>> {
+    const nodes = new Map<string, Uint8Array>();
+    const leaves = refs.filter((ref) => ref.level === 0);
+    const inner = refs.filter((ref) => ref.level > 0);
+    // One statement per kind; json_each turns the list of coordinates into a join.
+    if (leaves.length > 0) {
+      const rows = this.#reader
+        .prepare(
+          `SELECT e.seq AS idx, e.leaf_hash AS hash FROM json_each(?) j
+           JOIN events e ON e.log_id = ? AND e.seq = j.value`,
+        )
+        .all(JSON.stringify(leaves.map((ref) => ref.index)), logId) as { idx: number; hash: Uint8Array }[];
+      for (const row of rows) nodes.set(nodeKey(0, row.idx), new Uint8Array(row.hash));
+    }
+    if (inner.length > 0) {
+      const rows = this.#reader
+        .prepare(
+          `SELECT n.level, n.idx, n.hash FROM json_each(?) j
+           JOIN merkle_nodes n ON n.log_id = ? AND n.level = j.value ->> 0 AND n.idx = j.value ->> 1`,
+        )
+        .all(JSON.stringify(inner.map((ref) => [ref.level, ref.index])), logId) as {
+        level: number;
+        idx: number;
+        hash: Uint8Array;
+      }[];
+      for (const row of rows) nodes.set(nodeKey(row.level, row.idx), new Uint8Array(row.hash));
+    }
+    return nodes;
+  }
+
+  async readLeaves(logId: number, start: number, end: number): Promise<string[]> {
+    const rows = this.#reader
+      .prepare('SELECT leaf FROM events WHERE log_id = ? AND seq >= ? AND seq < ? ORDER BY seq')
+      .all(logId, start, end) as { leaf: string }[];
+    return rows.map((row) => row.leaf);
+  }
+
+  async insertCheckpoint(row: CheckpointRow): Promise<void> {
+    this.#writer
+      .prepare('INSERT OR IGNORE INTO checkpoints (log_id, size, root_hash, note, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(row.log_id, row.size, row.root_hash, row.note, row.created_at);
+  }
+
+  async getCheckpoint(logId: number, size?: number): Promise<CheckpointRow | undefined> {
+    // The writer connection: a checkpoint signed a moment ago by this process must be visible.
+    const row = (
+      size === undefined
+        ? this.#writer.prepare('SELECT * FROM checkpoints WHERE log_id = ? ORDER BY size DESC LIMIT 1').get(logId)
+        : this.#writer.prepare('SELECT * FROM checkpoints WHERE log_id = ? AND size = ?').get(logId, size)
+    ) as CheckpointRow | undefined;
+    return row && { ...row, root_hash: new Uint8Array(row.root_hash) };
   }
 
   async getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array> {
