@@ -1,5 +1,6 @@
 // @auditledge/core: pure logic shared by the server, the SDK and the browser viewer. No I/O.
 export { randomBytes, sha256 } from '#crypto';
+export * from './bundle/index.js';
 export * from './errors.js';
 export * from './event/index.js';
 export * from './json/index.js';

@@ -13,6 +13,7 @@ import { Ledger } from './ledger/ledger.js';
 import { loadSigningKey } from './ledger/signing-key.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerExportRoutes } from './routes/exports.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerOperationsRoutes } from './routes/operations.js';
 import { ensureDefaultProject } from './services/projects/ensure-default-project.js';
@@ -57,7 +58,7 @@ export async function createAppContext(
   config: Config,
   options: Pick<BuildAppOptions, 'now' | 'store'> = {},
 ): Promise<{ ctx: AppContext; projectId: string; adminKey: string | undefined }> {
-  const store = options.store ?? openStore(config);
+  const store = options.store ?? (await openStore(config));
   const now = options.now ?? Date.now;
   const ledger = new Ledger({ store, maxEventsPerCommit: config.groupCommitMaxEvents });
   const cursorKey = await store.getOrCreateSecret('cursor_hmac_key', () => randomBytes(32));
@@ -142,6 +143,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerEventRoutes(app, ctx, authenticateRequest);
   registerApiKeyRoutes(app, ctx, authenticateRequest);
   registerLogRoutes(app, ctx, authenticateRequest);
+  registerExportRoutes(app, ctx, authenticateRequest);
 
   ctx.checkpointer.start(config.checkpointIntervalMs, (error) =>
     app.log.error({ err: error }, 'signing checkpoints failed; will retry'),
@@ -155,7 +157,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   return app;
 }
 
-function openStore(config: Config): Store {
+async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl !== undefined) {
     throw new AppError('unavailable', 'PostgreSQL support is not built into this version; unset DATABASE_URL');
   }

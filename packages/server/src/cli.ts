@@ -1,12 +1,20 @@
 // The `auditledge` command. Each command validates its flags, calls a service verb and prints.
+
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { BundleVerifier } from '@auditledge/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { createAppContext } from './app.js';
+import { progressBar } from './cli-progress.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import type { Caller } from './context.js';
 import { AppError } from './errors.js';
 import { startServer } from './server.js';
 import { createApiKey } from './services/api-keys/create-api-key.js';
 import { listApiKeys } from './services/api-keys/list-api-keys.js';
 import { revokeApiKey } from './services/api-keys/revoke-api-key.js';
+import { listEvents } from './services/events/list-events.js';
+import { exportEvents } from './services/exports/export-events.js';
 
 const program = new Command('auditledge')
   .description('Tamper-evident audit-log service: ingest, query and verify audit events')
@@ -108,6 +116,129 @@ keys
       const key = await revokeApiKey(ctx, { projectId, keyId: id });
       process.stdout.write(`Revoked ${key.id} at ${key.revoked_at}\n`);
     });
+  });
+
+const FILTER_OPTIONS = [
+  ['--actor-id <id>', 'actor_id'],
+  ['--actor-email <email>', 'actor_email'],
+  ['--action <pattern>', 'action'],
+  ['--resource-type <type>', 'resource_type'],
+  ['--resource-id <id>', 'resource_id'],
+  ['--outcome <outcome>', 'outcome'],
+  ['--since <time>', 'since'],
+  ['--until <time>', 'until'],
+] as const;
+
+function withFilterOptions(command: Command): Command {
+  for (const [flag, param] of FILTER_OPTIONS) command.option(flag, `filter by ${param}`);
+  return command;
+}
+
+function filterParams(flags: Record<string, unknown>, q: string[]): Record<string, string | undefined> {
+  const params: Record<string, string | undefined> = { organization_id: flags.organization as string };
+  for (const [flag, param] of FILTER_OPTIONS) {
+    const name = flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (flags[name] !== undefined) params[param] = String(flags[name]);
+  }
+  if (q.length > 0) params.q = q.join(' ');
+  return params;
+}
+
+/** The CLI works on the data directory with the rights of the project owner. */
+function ownerCaller(projectId: string): Caller {
+  return { projectId, keyId: 'cli', scopes: ['admin'], organizationId: null };
+}
+
+withFilterOptions(
+  program
+    .command('query')
+    .description('print events of one organization, newest first (JSON Lines)')
+    .argument('[q...]', 'query language, e.g. actor:alice@acme.com action:invoice.* after:2026-05-01')
+    .requiredOption('--organization <id>', 'the organization whose events to read')
+    .option('--limit <n>', 'how many events (default 50)', '50')
+    .option(...dataDirOption),
+).action(async (q: string[], flags) => {
+  await withContext(flags, async ({ ctx, projectId }) => {
+    const params = { ...filterParams(flags, q), limit: String(flags.limit) };
+    const page = await listEvents(ctx, ownerCaller(projectId), { params });
+    for (const event of page.data) process.stdout.write(`${JSON.stringify(event)}\n`);
+  });
+});
+
+withFilterOptions(
+  program
+    .command('export')
+    .description("export one organization's events as CSV, JSON Lines or a verifiable bundle")
+    .argument('[q...]', 'query language filter')
+    .requiredOption('--organization <id>', 'the organization to export')
+    .option('--format <format>', 'csv, jsonl or bundle', 'bundle')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--consistency-from <size>', 'bundle: also prove the log extends the checkpoint of this size')
+    .option(...dataDirOption),
+).action(async (q: string[], flags) => {
+  await withContext(flags, async ({ ctx, projectId }) => {
+    const params: Record<string, string | undefined> = { ...filterParams(flags, q), format: String(flags.format) };
+    if (flags.consistencyFrom !== undefined) params.consistency_from = String(flags.consistencyFrom);
+    const exported = await exportEvents(ctx, ownerCaller(projectId), { params });
+    const out = flags.out ? createWriteStream(flags.out) : process.stdout;
+    const bar = progressBar(`exporting ${exported.format}`);
+    let lines = 0;
+    for await (const chunk of exported.chunks) {
+      lines += chunk.split('\n').length - 1;
+      bar.update(lines);
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    bar.done();
+    if (flags.out) {
+      await new Promise<void>((resolve, reject) =>
+        (out as WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+      process.stderr.write(`wrote ${flags.out}\n`);
+    }
+  });
+});
+
+program
+  .command('verify')
+  .description('verify an exported bundle offline against a pinned verifier key; exits 1 on any failure')
+  .argument('<bundle>', 'bundle file written by `auditledge export --format bundle`')
+  .requiredOption('--key <verifier-key>', 'the verifier key (GET /v1/verifier-key), e.g. name+1234abcd+AQ…')
+  .option('--previous-checkpoint <file>', 'a checkpoint seen earlier: fail if the log was rolled back or rewritten')
+  .option('--origin <origin>', 'require this checkpoint origin')
+  .action(async (file: string, flags) => {
+    const previousCheckpoint = flags.previousCheckpoint ? readFileSync(flags.previousCheckpoint, 'utf8') : undefined;
+    const verifier = new BundleVerifier(String(flags.key).trim(), {
+      ...(previousCheckpoint !== undefined && { previousCheckpoint }),
+      ...(flags.origin !== undefined && { origin: flags.origin }),
+    });
+    const total = statSync(file).size;
+    const bar = progressBar('verifying');
+    let read = 0;
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    for await (const chunk of stream) {
+      read += Buffer.byteLength(chunk as string);
+      if (!verifier.pushText(chunk as string)) break;
+      bar.update(read, total);
+    }
+    stream.destroy();
+    bar.done();
+    const verdict = verifier.finish();
+    if (verdict.ok) {
+      const scope = verdict.complete ? 'every event of the log' : `a filtered export (${verdict.filter})`;
+      process.stdout.write(
+        `OK: ${verdict.events.toLocaleString('en-US')} events verified (${scope}) against the signed checkpoint of ${verdict.organizationId} at size ${verdict.treeSize.toLocaleString('en-US')}, root ${verdict.rootHash}\n`,
+      );
+      return;
+    }
+    const where = verdict.error.eventId
+      ? ` (event ${verdict.error.eventId})`
+      : verdict.error.sequence !== undefined
+        ? ` (sequence ${verdict.error.sequence})`
+        : '';
+    process.stdout.write(
+      `FAILED at line ${verdict.error.line}${where}: ${verdict.error.message} [${verdict.error.code}]\n`,
+    );
+    process.exitCode = 1;
   });
 
 function parsePort(value: string): number {

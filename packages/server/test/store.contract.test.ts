@@ -80,6 +80,19 @@ for (const backend of storeBackends()) {
       expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => 19 - i));
     });
 
+    it('lists in leaf order for exports, from a sequence, below a sequence', async () => {
+      const rows = await store.listEvents({
+        projectId: 'prj_test',
+        organizationId: 'org_page',
+        filter: { ...emptyFilter(), actions: { include: ['invoice.*'], exclude: [] } },
+        order: 'sequence',
+        afterSequence: 3,
+        beforeSequence: 15,
+        limit: 4,
+      });
+      expect(rows.map((r) => r.sequence)).toEqual([4, 6, 8, 10]);
+    });
+
     it('filters by actor, email, action prefix, resource or target, outcome, time and text', async () => {
       const q = async (filter: Partial<ReturnType<typeof emptyFilter>>) =>
         (

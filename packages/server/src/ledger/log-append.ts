@@ -1,5 +1,6 @@
 // The backend-independent half of an append: which stored nodes to read, and what to write.
-// Stores call these inside their transaction; level-0 nodes live in the events table itself.
+// Stores call these inside their transaction. Every node is stored, leaves (level 0) included, so
+// proofs and tiles never depend on event rows, which retention may delete.
 import { appendLeaves, appendPlan, type NodeRef, nodeMap } from '@auditledge/core';
 
 /** The complete subtrees on the right edge of a log of `size` leaves, largest first. */
@@ -10,7 +11,7 @@ export function rightEdgeRefs(size: number): NodeRef[] {
 export interface LogAppend {
   size: number;
   rootHash: Uint8Array;
-  /** Nodes at level >= 1 that the new leaves completed; leaf hashes are stored with the events. */
+  /** Every node the new leaves completed, their own leaf hashes (level 0) included. */
   nodes: { level: number; index: number; hash: Uint8Array }[];
 }
 
@@ -18,5 +19,5 @@ export interface LogAppend {
 export function appendToLog(size: number, rightEdge: Uint8Array[], leafHashes: Uint8Array[]): LogAppend {
   const edge = nodeMap(appendPlan(size).map((ref, i) => ({ ...ref, hash: rightEdge[i] as Uint8Array })));
   const result = appendLeaves(size, edge, leafHashes);
-  return { size: result.newSize, rootHash: result.rootHash, nodes: result.newNodes.filter((node) => node.level > 0) };
+  return { size: result.newSize, rootHash: result.rootHash, nodes: result.newNodes };
 }

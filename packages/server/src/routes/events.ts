@@ -6,6 +6,7 @@ import { problemFor } from '../http/problem.js';
 import { getEvent } from '../services/events/get-event.js';
 import { ingestEvents, ingestFailure } from '../services/events/ingest-events.js';
 import { listEvents } from '../services/events/list-events.js';
+import { queryParams } from './query-params.js';
 
 /** A single event may not exceed 64 KiB serialized; the body limit leaves room for whitespace. */
 const SINGLE_EVENT_BODY_BYTES = 128 * 1024;
@@ -106,18 +107,4 @@ function batchEvents(body: unknown): unknown[] {
     ]);
   }
   return events;
-}
-
-/** Query strings arrive as string | string[]; a repeated parameter is an error, not a silent pick. */
-function queryParams(query: unknown): Record<string, string | undefined> {
-  const params: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
-    if (Array.isArray(value)) {
-      throw new AppError('invalid_request', `${key} was given more than once; use a comma-separated list`, [
-        { path: key, message: 'must be given once' },
-      ]);
-    }
-    params[key] = value === undefined ? undefined : String(value);
-  }
-  return params;
 }

@@ -92,8 +92,16 @@ export interface EventPageQuery {
   organizationId: string;
   filter: EventFilter;
   limit: number;
-  /** Keyset position: return events strictly older than this (timestamp, sequence). */
+  /**
+   * `newest` (default): by event time then sequence, descending; keyset `after` = (timestamp,
+   * sequence) of the last row seen. `sequence`: ascending leaf order, for verifiable exports;
+   * keyset `afterSequence` = the last sequence seen.
+   */
+  order?: 'newest' | 'sequence';
   after?: { timestamp: number; sequence: number };
+  afterSequence?: number;
+  /** Only leaves below this sequence (those covered by a given checkpoint). */
+  beforeSequence?: number;
 }
 
 export interface NewApiKey {
@@ -121,7 +129,8 @@ export interface Store {
 
   /**
    * Appends events in ONE durable transaction: assigns each organization log contiguous
-   * sequence numbers, stores leaves and the Merkle nodes they complete, advances log heads.
+   * sequence numbers, stores leaves and every Merkle node they complete (level 0 included),
+   * advances log heads.
    * Outcomes are in input order. Resolves only after the commit is durable.
    */
   appendEvents(events: PreparedEvent[]): Promise<AppendOutcome[]>;
@@ -136,7 +145,8 @@ export interface Store {
   listLogsNeedingCheckpoint(limit: number): Promise<LogHeadRow[]>;
   /**
    * Reads Merkle nodes of one log in one round trip, keyed by `nodeKey(level, index)`. Level 0
-   * nodes are leaf hashes. Missing nodes are simply absent from the map.
+   * nodes are leaf hashes (stored in merkle_nodes, independent of event rows). Missing nodes are
+   * simply absent from the map.
    */
   readNodes(logId: number, refs: readonly NodeRef[]): Promise<Map<string, Uint8Array>>;
   /** Leaf texts (sealed canonical JSON) for sequences [start, end), in order. */

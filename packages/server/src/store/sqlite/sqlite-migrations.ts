@@ -78,8 +78,9 @@ CREATE TABLE event_targets (
   PRIMARY KEY (log_id, id, type, event_rowid)
 ) WITHOUT ROWID;
 
--- Merkle nodes above the leaves, tlog stored-hash indexing: (level, idx) is the root of the
--- complete subtree of 2^level leaves starting at leaf idx * 2^level. Level 0 is events.leaf_hash.
+-- Merkle nodes, tlog stored-hash indexing: (level, idx) is the root of the complete subtree of
+-- 2^level leaves starting at leaf idx * 2^level. Level 0 holds the leaf hashes themselves, so
+-- proofs survive the deletion of event payloads by retention.
 CREATE TABLE merkle_nodes (
   log_id INTEGER NOT NULL,
   level  INTEGER NOT NULL,

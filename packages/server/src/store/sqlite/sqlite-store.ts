@@ -169,10 +169,7 @@ export class SqliteStore implements Store {
       }
       const logId = head.id;
       const edge = rightEdgeRefs(head.size).map((ref) => {
-        const row =
-          ref.level === 0
-            ? (s.getLeafHash.get(logId, ref.index) as { hash: Uint8Array } | undefined)
-            : (s.getNode.get(logId, ref.level, ref.index) as { hash: Uint8Array } | undefined);
+        const row = s.getNode.get(logId, ref.level, ref.index) as { hash: Uint8Array } | undefined;
         if (!row) throw new Error(`ledger corrupt: node (${ref.level}, ${ref.index}) of log ${logId} is missing`);
         return row.hash;
       });
@@ -237,11 +234,23 @@ export class SqliteStore implements Store {
     const where = eventFilterSql(log.id, query.filter, SQLITE_TEXT);
     let sql = `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${where.sql}`;
     const params = [...where.params];
-    if (query.after) {
-      sql += ' AND (e.ts < ? OR (e.ts = ? AND e.seq < ?))';
-      params.push(query.after.timestamp, query.after.timestamp, query.after.sequence);
+    if (query.beforeSequence !== undefined) {
+      sql += ' AND e.seq < ?';
+      params.push(query.beforeSequence);
     }
-    sql += ' ORDER BY e.ts DESC, e.seq DESC LIMIT ?';
+    if (query.order === 'sequence') {
+      if (query.afterSequence !== undefined) {
+        sql += ' AND e.seq > ?';
+        params.push(query.afterSequence);
+      }
+      sql += ' ORDER BY e.seq ASC LIMIT ?';
+    } else {
+      if (query.after) {
+        sql += ' AND (e.ts < ? OR (e.ts = ? AND e.seq < ?))';
+        params.push(query.after.timestamp, query.after.timestamp, query.after.sequence);
+      }
+      sql += ' ORDER BY e.ts DESC, e.seq DESC LIMIT ?';
+    }
     params.push(query.limit);
     const rows = this.#reader.prepare(sql).all(...params) as EventDbRow[];
     return rows.map((row) => toEventRow(row, query.organizationId));
@@ -279,31 +288,19 @@ export class SqliteStore implements Store {
 
   async readNodes(logId: number, refs: readonly NodeRef[]): Promise<Map<string, Uint8Array>> {
     const nodes = new Map<string, Uint8Array>();
-    const leaves = refs.filter((ref) => ref.level === 0);
-    const inner = refs.filter((ref) => ref.level > 0);
-    // One statement per kind; json_each turns the list of coordinates into a join.
-    if (leaves.length > 0) {
-      const rows = this.#reader
-        .prepare(
-          `SELECT e.seq AS idx, e.leaf_hash AS hash FROM json_each(?) j
-           JOIN events e ON e.log_id = ? AND e.seq = j.value`,
-        )
-        .all(JSON.stringify(leaves.map((ref) => ref.index)), logId) as { idx: number; hash: Uint8Array }[];
-      for (const row of rows) nodes.set(nodeKey(0, row.idx), new Uint8Array(row.hash));
-    }
-    if (inner.length > 0) {
-      const rows = this.#reader
-        .prepare(
-          `SELECT n.level, n.idx, n.hash FROM json_each(?) j
-           JOIN merkle_nodes n ON n.log_id = ? AND n.level = j.value ->> 0 AND n.idx = j.value ->> 1`,
-        )
-        .all(JSON.stringify(inner.map((ref) => [ref.level, ref.index])), logId) as {
-        level: number;
-        idx: number;
-        hash: Uint8Array;
-      }[];
-      for (const row of rows) nodes.set(nodeKey(row.level, row.idx), new Uint8Array(row.hash));
-    }
+    if (refs.length === 0) return nodes;
+    // One statement: json_each turns the list of coordinates into a join on the primary key.
+    const rows = this.#reader
+      .prepare(
+        `SELECT n.level, n.idx, n.hash FROM json_each(?) j
+         JOIN merkle_nodes n ON n.log_id = ? AND n.level = j.value ->> 0 AND n.idx = j.value ->> 1`,
+      )
+      .all(JSON.stringify(refs.map((ref) => [ref.level, ref.index])), logId) as {
+      level: number;
+      idx: number;
+      hash: Uint8Array;
+    }[];
+    for (const row of rows) nodes.set(nodeKey(row.level, row.idx), new Uint8Array(row.hash));
     return nodes;
   }
 
@@ -374,7 +371,6 @@ function prepareWriterStatements(db: Database.Database) {
     insertLog: db.prepare(
       'INSERT INTO logs (project_id, organization_id, size, root_hash, created_at) VALUES (?, ?, 0, ?, ?)',
     ),
-    getLeafHash: db.prepare('SELECT leaf_hash AS hash FROM events WHERE log_id = ? AND seq = ?'),
     getNode: db.prepare('SELECT hash FROM merkle_nodes WHERE log_id = ? AND level = ? AND idx = ?'),
     insertEvent: db.prepare(
       `INSERT INTO events (log_id, seq, id, ts, received_at, actor_id, actor_email, action, resource_type,

@@ -1,0 +1,237 @@
+// Streams an organization's events, filtered, as CSV, JSON Lines or a verifiable bundle
+// (auditledge.bundle/1), page by page from the store: memory stays flat however large the export.
+import {
+  assembleConsistencyProof,
+  assembleInclusionProof,
+  bundleEventLine,
+  bundleHeader,
+  bundleTrailer,
+  consistencyProofPlan,
+  type EventFilter,
+  encodeBundleLine,
+  filterFromParams,
+  inclusionProofPlan,
+  type NodeRef,
+  nodeKey,
+} from '@auditledge/core';
+import type { AppContext, Caller } from '../../context.js';
+import { AppError } from '../../errors.js';
+import type { EventRow, LogHeadRow } from '../../store/store.js';
+import { type EventView, toEventView } from '../events/event-view.js';
+import { resolveOrganization } from '../events/list-events.js';
+import { currentCheckpoint } from '../logs/load-log.js';
+import { csvRow } from './csv.js';
+
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'bundle'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface EventExport {
+  format: ExportFormat;
+  contentType: string;
+  filename: string;
+  /** Chunks of the file; pulled lazily, one store page at a time. */
+  chunks: AsyncIterable<string>;
+}
+
+const PAGE = 1000;
+
+export async function exportEvents(
+  ctx: AppContext,
+  caller: Caller,
+  input: { params: Record<string, string | undefined> },
+): Promise<EventExport> {
+  const {
+    format: formatParam,
+    organization_id,
+    consistency_from,
+    cursor: _cursor,
+    limit: _limit,
+    ...filterParams
+  } = input.params;
+  const format = (formatParam ?? 'jsonl') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) {
+    throw new AppError('invalid_request', `format must be one of ${EXPORT_FORMATS.join(', ')}`, [
+      { path: 'format', message: `must be one of ${EXPORT_FORMATS.join(', ')}` },
+    ]);
+  }
+  const organizationId = resolveOrganization(caller, organization_id);
+  const parsed = filterFromParams(filterParams);
+  if (!parsed.ok) throw new AppError('invalid_request', parsed.issues[0]?.message ?? 'invalid filter', parsed.issues);
+  const filter = parsed.filter;
+  const stamp = new Date(ctx.now()).toISOString().replaceAll(':', '').slice(0, 15);
+  const filename = `auditledge-${organizationId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}.${format === 'bundle' ? 'bundle.jsonl' : format}`;
+  const head = await ctx.store.getLogHead(caller.projectId, organizationId);
+  const base = { projectId: caller.projectId, organizationId, filter };
+
+  if (format === 'bundle') {
+    if (!head || head.size === 0) throw new AppError('not_found', `organization ${organizationId} has no events yet`);
+    const fromSize = consistency_from === undefined ? undefined : parseSize(consistency_from, head.size);
+    return {
+      format,
+      filename,
+      contentType: 'application/jsonl; charset=utf-8',
+      chunks: bundleChunks(ctx, head, base, filterParams, fromSize),
+    };
+  }
+  const rows = head ? pages(ctx, { ...base, order: 'newest' }) : emptyPages();
+  return format === 'csv'
+    ? { format, filename, contentType: 'text/csv; charset=utf-8', chunks: csvChunks(rows) }
+    : { format, filename, contentType: 'application/jsonl; charset=utf-8', chunks: jsonlChunks(rows) };
+}
+
+interface PageBase {
+  projectId: string;
+  organizationId: string;
+  filter: EventFilter;
+}
+
+async function* emptyPages(): AsyncGenerator<EventRow[]> {}
+
+async function* pages(
+  ctx: AppContext,
+  query: PageBase & { order: 'newest' | 'sequence'; beforeSequence?: number },
+): AsyncGenerator<EventRow[]> {
+  let after: { timestamp: number; sequence: number } | undefined;
+  let afterSequence: number | undefined;
+  for (;;) {
+    const rows = await ctx.store.listEvents({
+      ...query,
+      limit: PAGE,
+      ...(after && { after }),
+      ...(afterSequence !== undefined && { afterSequence }),
+    });
+    if (rows.length === 0) return;
+    yield rows;
+    const last = rows[rows.length - 1] as EventRow;
+    after = { timestamp: last.timestamp, sequence: last.sequence };
+    afterSequence = last.sequence;
+    if (rows.length < PAGE) return;
+  }
+}
+
+async function* jsonlChunks(rows: AsyncIterable<EventRow[]>): AsyncGenerator<string> {
+  for await (const page of rows) yield page.map((row) => `${JSON.stringify(toEventView(row))}\n`).join('');
+}
+
+export const CSV_COLUMNS = [
+  'id',
+  'sequence',
+  'timestamp',
+  'received_at',
+  'organization_id',
+  'actor_id',
+  'actor_type',
+  'actor_name',
+  'actor_email',
+  'action',
+  'resource_type',
+  'resource_id',
+  'resource_name',
+  'outcome',
+  'ip',
+  'user_agent',
+  'targets',
+  'metadata',
+  'changes',
+  'erased',
+  'leaf_hash',
+] as const;
+
+function csvValues(event: EventView): unknown[] {
+  const actor = event.actor as { id?: unknown; type?: unknown; name?: unknown; email?: unknown };
+  const resource = (event.resource ?? {}) as { type?: unknown; id?: unknown; name?: unknown };
+  const metadata = (event.metadata ?? {}) as { ip?: unknown; user_agent?: unknown };
+  return [
+    event.id,
+    event.sequence,
+    event.timestamp,
+    event.received_at,
+    event.organization_id,
+    actor.id,
+    actor.type,
+    actor.name,
+    actor.email,
+    event.action,
+    resource.type,
+    resource.id,
+    resource.name,
+    event.outcome,
+    metadata.ip,
+    metadata.user_agent,
+    event.targets,
+    event.metadata,
+    event.changes,
+    event.erased?.join(' '),
+    event.leaf_hash,
+  ];
+}
+
+async function* csvChunks(rows: AsyncIterable<EventRow[]>): AsyncGenerator<string> {
+  yield csvRow(CSV_COLUMNS);
+  for await (const page of rows) yield page.map((row) => csvRow(csvValues(toEventView(row)))).join('');
+}
+
+async function* bundleChunks(
+  ctx: AppContext,
+  head: LogHeadRow,
+  base: PageBase,
+  filterParams: Record<string, string | undefined>,
+  fromSize: number | undefined,
+): AsyncGenerator<string> {
+  const checkpoint = await currentCheckpoint(ctx, head);
+  const size = checkpoint.size;
+  let consistency: { fromCheckpoint: string; proof: Uint8Array[] } | null = null;
+  if (fromSize !== undefined && fromSize <= size) {
+    const older = await ctx.store.getCheckpoint(head.log_id, fromSize);
+    if (!older) throw new AppError('not_found', `no checkpoint was signed at size ${fromSize}`);
+    const nodes = await ctx.store.readNodes(head.log_id, consistencyProofPlan(fromSize, size));
+    consistency = { fromCheckpoint: older.note, proof: assembleConsistencyProof(fromSize, size, nodes) };
+  }
+  const description = Object.entries(filterParams)
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+  yield encodeBundleLine(
+    bundleHeader({
+      origin: ctx.checkpointer.origin(head.project_id, head.organization_id),
+      organizationId: head.organization_id,
+      checkpoint: checkpoint.note,
+      complete: description === '',
+      filter: description === '' ? null : description,
+      consistency,
+    }),
+  );
+  let count = 0;
+  for await (const page of pages(ctx, { ...base, order: 'sequence', beforeSequence: size })) {
+    // One node read per page: the union of every proof's plan (upper nodes are shared).
+    const refs = new Map<string, NodeRef>();
+    for (const row of page) {
+      for (const ref of inclusionProofPlan(row.sequence, size)) refs.set(nodeKey(ref.level, ref.index), ref);
+    }
+    const nodes = await ctx.store.readNodes(head.log_id, [...refs.values()]);
+    let chunk = '';
+    for (const row of page) {
+      chunk += encodeBundleLine(
+        bundleEventLine({
+          sequence: row.sequence,
+          leaf: row.leaf,
+          disclosures: JSON.parse(row.disclosures),
+          proof: assembleInclusionProof(row.sequence, size, nodes),
+        }),
+      );
+    }
+    count += page.length;
+    yield chunk;
+  }
+  yield encodeBundleLine(bundleTrailer(count));
+}
+
+function parseSize(raw: string, max: number): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new AppError('invalid_request', `consistency_from must be a checkpoint size from 1 to ${max}`, [
+      { path: 'consistency_from', message: `must be a checkpoint size from 1 to ${max}` },
+    ]);
+  }
+  return value;
+}
