@@ -1,6 +1,6 @@
 // Identifiers: time-sortable event ids (ULID layout: 48-bit ms time + 80 random bits, Crockford
 // base32) and random ids for keys and projects.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '@auditledge/core';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 

@@ -4,11 +4,18 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BundleVerifier, type BundleVerdict, generateSignerKey, openCheckpoint, signCheckpoint } from '@auditledge/core';
+import {
+  type BundleVerdict,
+  BundleVerifier,
+  generateSignerKey,
+  openCheckpoint,
+  signCheckpoint,
+  storedHashIndex,
+} from '@auditledge/core';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { SEED_EVENT, type TestApp, createTestApp } from './helpers.js';
+import { createTestApp, SEED_EVENT, type TestApp } from './helpers.js';
 import { CLI } from './process.js';
 
 const ORG = 'org_tamper';
@@ -55,7 +62,11 @@ function dropTriggers(): void {
 }
 
 const idAt = (seq: number) =>
-  (db.prepare('SELECT id FROM events WHERE seq = ? AND log_id = (SELECT id FROM logs WHERE organization_id = ?)').get(seq, ORG) as { id: string }).id;
+  (
+    db
+      .prepare('SELECT id FROM events WHERE seq = ? AND log_id = (SELECT id FROM logs WHERE organization_id = ?)')
+      .get(seq, ORG) as { id: string }
+  ).id;
 
 describe('an untouched export', () => {
   it('verifies, in process and with the CLI', async () => {
@@ -98,7 +109,8 @@ describe('tampering is detected', () => {
   it('two rows swapped', async () => {
     dropTriggers();
     const [a, b] = [3, 4].map(
-      (seq) => db.prepare('SELECT leaf, leaf_hash FROM events WHERE seq = ?').get(seq) as { leaf: string; leaf_hash: Buffer },
+      (seq) =>
+        db.prepare('SELECT leaf, leaf_hash FROM events WHERE seq = ?').get(seq) as { leaf: string; leaf_hash: Buffer },
     ) as [{ leaf: string; leaf_hash: Buffer }, { leaf: string; leaf_hash: Buffer }];
     db.prepare('UPDATE events SET leaf = ?, leaf_hash = ? WHERE seq = 3').run(b.leaf, b.leaf_hash);
     db.prepare('UPDATE events SET leaf = ?, leaf_hash = ? WHERE seq = 4').run(a.leaf, a.leaf_hash);
@@ -113,8 +125,10 @@ describe('tampering is detected', () => {
     // Remove the last four events and every trace of them, then rewind the head to size 8.
     db.exec(`DELETE FROM events_fts WHERE rowid IN (SELECT rowid_ FROM events WHERE seq >= 8);
       DELETE FROM events WHERE seq >= 8; DELETE FROM checkpoints;
-      DELETE FROM merkle_nodes WHERE idx * (1 << level) + (1 << level) > 8`);
-    const root8 = db.prepare('SELECT hash FROM merkle_nodes WHERE level = 3 AND idx = 0').get() as { hash: Buffer };
+      DELETE FROM merkle_nodes WHERE hidx > ${storedHashIndex(3, 0)}`);
+    const root8 = db.prepare('SELECT hash FROM merkle_nodes WHERE hidx = ?').get(storedHashIndex(3, 0)) as {
+      hash: Buffer;
+    };
     db.prepare('UPDATE logs SET size = 8, root_hash = ?').run(root8.hash);
     const after = await exportBundle();
     // On its own the shorter log looks fine: only the earlier checkpoint reveals the truncation.
@@ -131,7 +145,11 @@ describe('tampering is detected', () => {
       root_hash: Buffer;
     };
     const forged = signCheckpoint(
-      { origin: `auditledge.local/${t.app.auditledge.defaultProjectId}/${ORG}`, size: row.size, rootHash: new Uint8Array(row.root_hash) },
+      {
+        origin: `auditledge.local/${t.app.auditledge.defaultProjectId}/${ORG}`,
+        size: row.size,
+        rootHash: new Uint8Array(row.root_hash),
+      },
       generateSignerKey('auditledge.local'),
     );
     db.prepare('UPDATE checkpoints SET note = ? WHERE log_id = ? AND size = ?').run(forged, row.log_id, row.size);

@@ -35,17 +35,39 @@ export function unknownMember(object: Record<string, unknown>, allowed: readonly
   return undefined;
 }
 
+/**
+ * Decodes lists of base64 hashes, remembering the previous list: consecutive inclusion proofs of a
+ * dense export share most of their upper elements, so most elements are not decoded again.
+ */
+export class HashListDecoder {
+  #texts: string[] = [];
+  #hashes: Uint8Array[] = [];
+
+  /** The decoded hashes, or the reason (a sentence fragment) they cannot be decoded. */
+  decode(value: unknown, what: string): Uint8Array[] | string {
+    if (!Array.isArray(value)) return `${what} must be an array of base64 hashes`;
+    const texts = this.#texts;
+    const hashes = this.#hashes;
+    const out: Uint8Array[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const text: unknown = value[i];
+      if (typeof text === 'string' && text === texts[i]) {
+        out[i] = hashes[i] as Uint8Array;
+        continue;
+      }
+      const hash = typeof text === 'string' ? decodeHash(text) : null;
+      if (hash === null) return `${what} element ${i} is not the base64 of a 32-byte hash`;
+      out[i] = hash;
+      texts[i] = text as string;
+      hashes[i] = hash;
+    }
+    return out;
+  }
+}
+
 /** Decodes a list of base64 hashes; the reason it cannot (a sentence fragment) otherwise. */
 export function decodeHashes(value: unknown, what: string): Uint8Array[] | string {
-  if (!Array.isArray(value)) return `${what} must be an array of base64 hashes`;
-  const out: Uint8Array[] = new Array(value.length);
-  for (let i = 0; i < value.length; i++) {
-    const text: unknown = value[i];
-    const hash = typeof text === 'string' ? decodeHash(text) : null;
-    if (hash === null) return `${what} element ${i} is not the base64 of a 32-byte hash`;
-    out[i] = hash;
-  }
-  return out;
+  return new HashListDecoder().decode(value, what);
 }
 
 /** The 32 bytes of a canonical base64 hash, or null. */
@@ -63,13 +85,16 @@ const LEAF_MEMBERS = ['sequence', 'leaf', 'disclosures', 'proof'] as const;
 const PRUNED_MEMBERS = ['sequence', 'leaf', 'leaf_hash', 'proof', 'disclosures'] as const;
 
 /** Checks the shape of an event line object; returns the reason (a sentence fragment) when it is wrong. */
-export function parseEventLine(object: Record<string, unknown>): ParsedEventLine | string {
+export function parseEventLine(
+  object: Record<string, unknown>,
+  proofs: HashListDecoder = new HashListDecoder(),
+): ParsedEventLine | string {
   const { sequence, leaf } = object;
   if (!isIndex(sequence)) return '"sequence" must be a non-negative integer';
   if (typeof leaf !== 'string' && leaf !== null) return '"leaf" must be a string, or null for a pruned event';
   const extra = unknownMember(object, leaf === null ? PRUNED_MEMBERS : LEAF_MEMBERS);
   if (extra !== undefined) return `unexpected member ${JSON.stringify(extra)} in an event line`;
-  const proof = decodeHashes(object.proof, '"proof"');
+  const proof = proofs.decode(object.proof, '"proof"');
   if (typeof proof === 'string') return proof;
 
   const { disclosures } = object;

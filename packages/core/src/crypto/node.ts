@@ -10,9 +10,24 @@ export function sha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 
-/** `n` cryptographically random bytes. */
+// Salts and ids need a few random bytes per event; one CSPRNG call per event costs more than the
+// hashing. Draw 4 KiB at a time and hand out fresh, never-reused slices.
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
+/** `n` cryptographically random bytes (a copy; never shared with another caller). */
 export function randomBytes(n: number): Uint8Array {
-  return new Uint8Array(nodeRandomBytes(n));
+  if (n > POOL_SIZE / 4) return new Uint8Array(nodeRandomBytes(n));
+  if (poolOffset + n > pool.length) {
+    pool = new Uint8Array(nodeRandomBytes(POOL_SIZE));
+    poolOffset = 0;
+  }
+  const out = pool.slice(poolOffset, poolOffset + n);
+  // Zero what was handed out so the pool never holds a copy of a secret already in use.
+  pool.fill(0, poolOffset, poolOffset + n);
+  poolOffset += n;
+  return out;
 }
 
 // PKCS#8 / SPKI DER prefixes for raw 32-byte Ed25519 keys (RFC 8410).

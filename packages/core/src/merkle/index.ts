@@ -8,6 +8,7 @@ export {
   nodeKey,
   nodeMap,
   type StoredNode,
+  storedHashIndex,
 } from './nodes.js';
 export {
   assembleConsistencyProof,

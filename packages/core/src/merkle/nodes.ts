@@ -38,6 +38,21 @@ export function nodeKey(level: number, index: number): string {
   return `${level}/${index}`;
 }
 
+/**
+ * The position of node (level, index) in the order nodes are completed by appends — the stored-hash
+ * index of golang.org/x/mod/sumdb/tlog (StoredHashIndex). Keying storage by it makes every append
+ * write at the end of the index instead of at one insertion point per level.
+ */
+export function storedHashIndex(level: number, index: number): number {
+  // Node (level, n) is completed right after node (level - 1, 2n + 1): walk down to level 0.
+  let n = index;
+  for (let l = level; l > 0; l--) n = 2 * n + 1;
+  // Leaf n is stored after n + n/2 + n/4 + … earlier hashes.
+  let i = 0;
+  for (; n > 0; n = Math.floor(n / 2)) i += n;
+  return i + level;
+}
+
 /** Builds a {@link NodeSource} from stored nodes (for example a cached right edge or fetched rows). */
 export function nodeMap(nodes: Iterable<StoredNode>): Map<string, Uint8Array> {
   const map = new Map<string, Uint8Array>();

@@ -78,15 +78,16 @@ CREATE TABLE event_targets (
   PRIMARY KEY (log_id, id, type, event_rowid)
 ) WITHOUT ROWID;
 
--- Merkle nodes, tlog stored-hash indexing: (level, idx) is the root of the complete subtree of
--- 2^level leaves starting at leaf idx * 2^level. Level 0 holds the leaf hashes themselves, so
--- proofs survive the deletion of event payloads by retention.
+-- Merkle nodes keyed by tlog stored-hash index (golang.org/x/mod/sumdb/tlog StoredHashIndex):
+-- node (level, idx), the root of the 2^level leaves from idx * 2^level, is stored at position
+-- storedHashIndex(level, idx), which counts up in append order, so every insert lands at the end
+-- of the index. Level 0 holds the leaf hashes themselves, so proofs survive the deletion of event
+-- payloads by retention.
 CREATE TABLE merkle_nodes (
   log_id INTEGER NOT NULL,
-  level  INTEGER NOT NULL,
-  idx    INTEGER NOT NULL,
+  hidx   INTEGER NOT NULL,
   hash   BLOB NOT NULL,
-  PRIMARY KEY (log_id, level, idx)
+  PRIMARY KEY (log_id, hidx)
 ) WITHOUT ROWID;
 
 -- Idempotency keys are scoped to a project; the request hash tells a replay from a conflict.

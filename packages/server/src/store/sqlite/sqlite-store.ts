@@ -3,7 +3,7 @@
 // that has not committed. better-sqlite3 is synchronous: each method runs to completion.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type NodeRef, nodeKey } from '@auditledge/core';
+import { type NodeRef, nodeKey, storedHashIndex } from '@auditledge/core';
 import Database from 'better-sqlite3';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
 import { eventFilterSql, type FilterSqlDialect } from '../event-filter-sql.js';
@@ -169,7 +169,7 @@ export class SqliteStore implements Store {
       }
       const logId = head.id;
       const edge = rightEdgeRefs(head.size).map((ref) => {
-        const row = s.getNode.get(logId, ref.level, ref.index) as { hash: Uint8Array } | undefined;
+        const row = s.getNode.get(logId, storedHashIndex(ref.level, ref.index)) as { hash: Uint8Array } | undefined;
         if (!row) throw new Error(`ledger corrupt: node (${ref.level}, ${ref.index}) of log ${logId} is missing`);
         return row.hash;
       });
@@ -214,7 +214,7 @@ export class SqliteStore implements Store {
           },
         };
       });
-      for (const node of appended.nodes) s.insertNode.run(logId, node.level, node.index, node.hash);
+      for (const node of appended.nodes) s.insertNode.run(logId, storedHashIndex(node.level, node.index), node.hash);
       s.advanceLog.run(appended.size, appended.rootHash, logId);
     }
 
@@ -292,15 +292,17 @@ export class SqliteStore implements Store {
     // One statement: json_each turns the list of coordinates into a join on the primary key.
     const rows = this.#reader
       .prepare(
-        `SELECT n.level, n.idx, n.hash FROM json_each(?) j
-         JOIN merkle_nodes n ON n.log_id = ? AND n.level = j.value ->> 0 AND n.idx = j.value ->> 1`,
+        `SELECT j.key AS i, n.hash FROM json_each(?) j
+         JOIN merkle_nodes n ON n.log_id = ? AND n.hidx = j.value`,
       )
-      .all(JSON.stringify(refs.map((ref) => [ref.level, ref.index])), logId) as {
-      level: number;
-      idx: number;
+      .all(JSON.stringify(refs.map((ref) => storedHashIndex(ref.level, ref.index))), logId) as {
+      i: number;
       hash: Uint8Array;
     }[];
-    for (const row of rows) nodes.set(nodeKey(row.level, row.idx), new Uint8Array(row.hash));
+    for (const row of rows) {
+      const ref = refs[row.i] as NodeRef;
+      nodes.set(nodeKey(ref.level, ref.index), new Uint8Array(row.hash));
+    }
     return nodes;
   }
 
@@ -371,7 +373,7 @@ function prepareWriterStatements(db: Database.Database) {
     insertLog: db.prepare(
       'INSERT INTO logs (project_id, organization_id, size, root_hash, created_at) VALUES (?, ?, 0, ?, ?)',
     ),
-    getNode: db.prepare('SELECT hash FROM merkle_nodes WHERE log_id = ? AND level = ? AND idx = ?'),
+    getNode: db.prepare('SELECT hash FROM merkle_nodes WHERE log_id = ? AND hidx = ?'),
     insertEvent: db.prepare(
       `INSERT INTO events (log_id, seq, id, ts, received_at, actor_id, actor_email, action, resource_type,
          resource_id, outcome, leaf_hash, leaf, disclosures)
@@ -382,7 +384,7 @@ function prepareWriterStatements(db: Database.Database) {
     insertIdempotency: db.prepare(
       'INSERT INTO idempotency_keys (project_id, key, request_hash, event_rowid) VALUES (?, ?, ?, ?)',
     ),
-    insertNode: db.prepare('INSERT INTO merkle_nodes (log_id, level, idx, hash) VALUES (?, ?, ?, ?)'),
+    insertNode: db.prepare('INSERT INTO merkle_nodes (log_id, hidx, hash) VALUES (?, ?, ?)'),
     advanceLog: db.prepare('UPDATE logs SET size = ?, root_hash = ? WHERE id = ?'),
   };
 }
