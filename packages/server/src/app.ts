@@ -16,6 +16,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerExportRoutes } from './routes/exports.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerOperationsRoutes } from './routes/operations.js';
+import { registerOrganizationRoutes } from './routes/organizations.js';
 import { ensureDefaultProject } from './services/projects/ensure-default-project.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -144,6 +145,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerApiKeyRoutes(app, ctx, authenticateRequest);
   registerLogRoutes(app, ctx, authenticateRequest);
   registerExportRoutes(app, ctx, authenticateRequest);
+  registerOrganizationRoutes(app, ctx, authenticateRequest);
 
   ctx.checkpointer.start(config.checkpointIntervalMs, (error) =>
     app.log.error({ err: error }, 'signing checkpoints failed; will retry'),

@@ -104,6 +104,23 @@ export interface EventPageQuery {
   beforeSequence?: number;
 }
 
+/** Which events of one log an erasure applies to: any criterion may match. */
+export interface ErasureQuery {
+  projectId: string;
+  organizationId: string;
+  actorId?: string;
+  email?: string;
+  /** Matches the primary resource or any target. */
+  resourceId?: string;
+}
+
+/** The new personal-data state of one event after erasure. */
+export interface ErasureRewrite {
+  disclosures: string;
+  searchText: string;
+  erasedFields: number;
+}
+
 export interface NewApiKey {
   row: ApiKeyRow;
 }
@@ -141,6 +158,8 @@ export interface Store {
 
   /** The head of one organization's log; undefined until its first event. */
   getLogHead(projectId: string, organizationId: string): Promise<LogHeadRow | undefined>;
+  /** Every organization log of a project (its size is the event count), by organization id. */
+  listLogHeads(projectId: string): Promise<LogHeadRow[]>;
   /** Logs that grew past their latest checkpoint (or never had one), at most `limit`. */
   listLogsNeedingCheckpoint(limit: number): Promise<LogHeadRow[]>;
   /**
@@ -155,6 +174,16 @@ export interface Store {
   insertCheckpoint(row: CheckpointRow): Promise<void>;
   /** The newest checkpoint of a log, or the one at exactly `size` when given. */
   getCheckpoint(logId: number, size?: number): Promise<CheckpointRow | undefined>;
+
+  /**
+   * Erasure (GDPR Art. 17) through the database's maintenance path: for each matching event,
+   * `rewrite` decides its new disclosures and search text; actor_email is cleared. Leaves, leaf
+   * hashes, Merkle nodes and checkpoints are never touched, so every proof still verifies.
+   */
+  eraseEvents(
+    query: ErasureQuery,
+    rewrite: (row: EventRow) => ErasureRewrite | null,
+  ): Promise<{ events: number; fields: number }>;
 
   /** A secret shared by every node of a deployment (cursor signing), created on first use. */
   getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array>;

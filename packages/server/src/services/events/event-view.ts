@@ -1,6 +1,7 @@
 // Maps stored rows to the API's event object: the leaf with its personal values put back.
 import { unsealEvent } from '@auditledge/core';
 import type { EventRow } from '../../store/store.js';
+import { parseStoredDisclosures } from './stored-disclosures.js';
 
 export interface EventView {
   id: string;
@@ -21,8 +22,8 @@ export interface EventView {
 }
 
 export function toEventView(row: EventRow): EventView {
-  const disclosures = JSON.parse(row.disclosures);
-  const { event, erased } = unsealEvent(row.leaf, disclosures);
+  const { disclosures, paths } = parseStoredDisclosures(row.disclosures);
+  const { event, erased } = unsealEvent(row.leaf, disclosures, { personalFields: paths });
   const { format: _format, ...fields } = event as unknown as Record<string, unknown>;
   return {
     ...(fields as Omit<EventView, 'sequence' | 'leaf_hash' | 'erased'>),

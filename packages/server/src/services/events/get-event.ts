@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import { checkpointCovering } from '../logs/load-log.js';
 import { inclusionProofFor } from '../logs/prove.js';
 import { type EventView, toEventView } from './event-view.js';
+import { parseStoredDisclosures } from './stored-disclosures.js';
 
 /** What a client needs to verify an event by itself against the pinned verifier key. */
 export interface EventProof {
@@ -39,7 +40,7 @@ export async function getEvent(
     ...view,
     proof: {
       leaf: row.leaf,
-      disclosures: JSON.parse(row.disclosures),
+      disclosures: parseStoredDisclosures(row.disclosures).disclosures,
       leaf_index: row.sequence,
       tree_size: checkpoint.size,
       inclusion: inclusion.proof,

@@ -14,6 +14,7 @@ import { AppError } from '../../errors.js';
 import { newEventId } from '../../ids.js';
 import type { EventReceiptRow, PreparedEvent } from '../../store/store.js';
 import { loadProject } from '../projects/load-project.js';
+import { searchText } from './search-text.js';
 
 export interface IngestItem {
   /** The raw JSON body of one event. */
@@ -139,41 +140,6 @@ function prepareEvent(
     idempotencyKey: options.idempotencyKey,
     requestHash: options.idempotencyKey === null ? null : sha256(canonicalBytes(event)),
   };
-}
-
-const MAX_SEARCH_TEXT = 8192;
-
-/** The words free-text search finds an event by: who, what, on what, and metadata values. */
-function searchText(event: NormalizedEvent): string {
-  const parts: string[] = [event.actor.id, event.action, event.action.replaceAll('.', ' ')];
-  const push = (value: unknown) => {
-    if (typeof value === 'string') parts.push(value);
-    else if (typeof value === 'number' || typeof value === 'boolean') parts.push(String(value));
-  };
-  push(event.actor.name);
-  push(event.actor.email);
-  push(event.actor.type);
-  if (event.resource) {
-    push(event.resource.type);
-    push(event.resource.id);
-    push(event.resource.name);
-  }
-  for (const target of event.targets ?? []) {
-    push(target.type);
-    push(target.id);
-    push(target.name);
-  }
-  collectValues(event.metadata, push, 0);
-  const text = parts.join(' ');
-  return text.length > MAX_SEARCH_TEXT ? text.slice(0, MAX_SEARCH_TEXT) : text;
-}
-
-function collectValues(value: unknown, push: (value: unknown) => void, depth: number): void {
-  if (depth > 8 || value === null || typeof value !== 'object') {
-    push(value);
-    return;
-  }
-  for (const child of Array.isArray(value) ? value : Object.values(value)) collectValues(child, push, depth + 1);
 }
 
 function toReceipt(row: EventReceiptRow): EventReceipt {

@@ -19,6 +19,7 @@ import { AppError } from '../../errors.js';
 import type { EventRow, LogHeadRow } from '../../store/store.js';
 import { type EventView, toEventView } from '../events/event-view.js';
 import { resolveOrganization } from '../events/list-events.js';
+import { parseStoredDisclosures } from '../events/stored-disclosures.js';
 import { currentCheckpoint } from '../logs/load-log.js';
 import { csvRow } from './csv.js';
 
@@ -215,7 +216,7 @@ async function* bundleChunks(
         bundleEventLine({
           sequence: row.sequence,
           leaf: row.leaf,
-          disclosures: JSON.parse(row.disclosures),
+          disclosures: parseStoredDisclosures(row.disclosures).disclosures,
           proof: assembleInclusionProof(row.sequence, size, nodes),
         }),
       );

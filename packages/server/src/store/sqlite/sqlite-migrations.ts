@@ -144,4 +144,30 @@ CREATE TRIGGER idempotency_keys_no_update BEFORE UPDATE ON idempotency_keys
 BEGIN SELECT RAISE(ABORT, 'idempotency_keys are append-only: UPDATE is not allowed'); END;
 `,
   },
+  {
+    version: 3,
+    name: 'maintenance path for erasure and retention',
+    sql: `
+-- The one sanctioned way to change ledger rows: erasure (personal values and their salts) and,
+-- later, retention. A transaction sets active = 1, makes its changes and sets it back; other
+-- connections never see the flag set (isolation), and even then only the columns that hold
+-- personal data may change: the leaf, its hash and its position never can.
+CREATE TABLE ledger_maintenance (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  active INTEGER NOT NULL
+);
+INSERT INTO ledger_maintenance (id, active) VALUES (1, 0);
+
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+WHEN (SELECT active FROM ledger_maintenance WHERE id = 1) IS NOT 1
+  OR NEW.rowid_ IS NOT OLD.rowid_ OR NEW.log_id IS NOT OLD.log_id OR NEW.seq IS NOT OLD.seq
+  OR NEW.id IS NOT OLD.id OR NEW.ts IS NOT OLD.ts OR NEW.received_at IS NOT OLD.received_at
+  OR NEW.actor_id IS NOT OLD.actor_id OR NEW.action IS NOT OLD.action
+  OR NEW.resource_type IS NOT OLD.resource_type OR NEW.resource_id IS NOT OLD.resource_id
+  OR NEW.outcome IS NOT OLD.outcome OR NEW.leaf_hash IS NOT OLD.leaf_hash OR NEW.leaf IS NOT OLD.leaf
+  OR (NEW.actor_email IS NOT NULL AND NEW.actor_email IS NOT OLD.actor_email)
+BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is not allowed'); END;
+`,
+  },
 ];

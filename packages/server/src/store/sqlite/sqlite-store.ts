@@ -13,6 +13,8 @@ import type {
   CheckpointRow,
   EventPageQuery,
   EventReceiptRow,
+  ErasureQuery,
+  ErasureRewrite,
   EventRow,
   LogHeadRow,
   PreparedEvent,
@@ -275,6 +277,16 @@ export class SqliteStore implements Store {
     return row && { ...row, root_hash: new Uint8Array(row.root_hash) };
   }
 
+  async listLogHeads(projectId: string): Promise<LogHeadRow[]> {
+    const rows = this.#reader
+      .prepare(
+        `SELECT id AS log_id, project_id, organization_id, size, root_hash FROM logs
+         WHERE project_id = ? ORDER BY organization_id`,
+      )
+      .all(projectId) as LogHeadRow[];
+    return rows.map((row) => ({ ...row, root_hash: new Uint8Array(row.root_hash) }));
+  }
+
   async listLogsNeedingCheckpoint(limit: number): Promise<LogHeadRow[]> {
     const rows = this.#reader
       .prepare(
@@ -327,6 +339,54 @@ export class SqliteStore implements Store {
         : this.#writer.prepare('SELECT * FROM checkpoints WHERE log_id = ? AND size = ?').get(logId, size)
     ) as CheckpointRow | undefined;
     return row && { ...row, root_hash: new Uint8Array(row.root_hash) };
+  }
+
+  async eraseEvents(
+    query: ErasureQuery,
+    rewrite: (row: EventRow) => ErasureRewrite | null,
+  ): Promise<{ events: number; fields: number }> {
+    const db = this.#writer;
+    return db.transaction(() => {
+      const log = db
+        .prepare('SELECT id FROM logs WHERE project_id = ? AND organization_id = ?')
+        .get(query.projectId, query.organizationId) as { id: number } | undefined;
+      if (!log) return { events: 0, fields: 0 };
+      const terms: string[] = [];
+      const params: unknown[] = [log.id];
+      if (query.actorId !== undefined) {
+        terms.push('e.actor_id = ?');
+        params.push(query.actorId);
+      }
+      if (query.email !== undefined) {
+        terms.push('e.actor_email = ?');
+        params.push(query.email.toLowerCase());
+      }
+      if (query.resourceId !== undefined) {
+        terms.push('e.resource_id = ? OR e.rowid_ IN (SELECT event_rowid FROM event_targets WHERE log_id = ? AND id = ?)');
+        params.push(query.resourceId, log.id, query.resourceId);
+      }
+      if (terms.length === 0) return { events: 0, fields: 0 };
+      const rows = db
+        .prepare(`SELECT e.rowid_, ${EVENT_COLUMNS} FROM events e WHERE e.log_id = ? AND (${terms.join(' OR ')})`)
+        .all(...params) as (EventDbRow & { rowid_: number })[];
+      db.prepare('UPDATE ledger_maintenance SET active = 1 WHERE id = 1').run();
+      const update = db.prepare('UPDATE events SET disclosures = ?, actor_email = NULL WHERE rowid_ = ?');
+      const deleteFts = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
+      const insertFts = db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
+      let events = 0;
+      let fields = 0;
+      for (const row of rows) {
+        const change = rewrite(toEventRow(row, query.organizationId));
+        if (!change) continue;
+        update.run(change.disclosures, row.rowid_);
+        deleteFts.run(row.rowid_);
+        insertFts.run(row.rowid_, change.searchText);
+        events += 1;
+        fields += change.erasedFields;
+      }
+      db.prepare('UPDATE ledger_maintenance SET active = 0 WHERE id = 1').run();
+      return { events, fields };
+    }).immediate();
   }
 
   async getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array> {
