@@ -144,6 +144,18 @@ describe('bad input on other endpoints', () => {
       'q',
     );
   });
+  it('an unknown or repeated query parameter → 400 naming it', async () => {
+    await expectProblem(
+      await t.request({ method: 'GET', url: '/v1/events?organization_id=o&actor=alice', key: t.adminKey }),
+      400,
+      'actor',
+    );
+    await expectProblem(
+      await t.request({ method: 'GET', url: '/v1/events?organization_id=o&action=a.b&action=c.d', key: t.adminKey }),
+      400,
+      'action',
+    );
+  });
   it('a tampered cursor → 400', async () => {
     const batch = { events: Array.from({ length: 3 }, () => ({ ...SEED_EVENT, organization_id: 'org_cursor' })) };
     await t.request({ method: 'POST', url: '/v1/events/batch', key: t.adminKey, payload: batch });

@@ -1,3 +1,4 @@
+import { FILTER_PARAMS } from '@auditledge/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireScope } from '../auth/authenticate.js';
 import type { AppContext, Caller } from '../context.js';
@@ -11,6 +12,7 @@ import { queryParams } from './query-params.js';
 /** A single event may not exceed 64 KiB serialized; the body limit leaves room for whitespace. */
 const SINGLE_EVENT_BODY_BYTES = 128 * 1024;
 export const MAX_BATCH_EVENTS = 1000;
+const LIST_PARAMS = [...FILTER_PARAMS, 'organization_id', 'limit', 'cursor'];
 
 export function registerEventRoutes(
   app: FastifyInstance,
@@ -62,7 +64,7 @@ export function registerEventRoutes(
 
   app.get('/v1/events', { preHandler: authenticateRequest }, async (request) => {
     requireScope(caller(request), 'events:read');
-    return listEvents(ctx, caller(request), { params: queryParams(request.query) });
+    return listEvents(ctx, caller(request), { params: queryParams(request.query, LIST_PARAMS) });
   });
 
   app.get<{ Params: { id: string }; Querystring: { proof?: string } }>(

@@ -1,9 +1,12 @@
 import { Readable } from 'node:stream';
+import { FILTER_PARAMS } from '@auditledge/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireScope } from '../auth/authenticate.js';
 import type { AppContext, Caller } from '../context.js';
 import { exportEvents } from '../services/exports/export-events.js';
 import { queryParams } from './query-params.js';
+
+const EXPORT_PARAMS = [...FILTER_PARAMS, 'organization_id', 'format', 'consistency_from'];
 
 export function registerExportRoutes(
   app: FastifyInstance,
@@ -13,7 +16,7 @@ export function registerExportRoutes(
   app.get('/v1/exports/events', { preHandler: authenticateRequest }, async (request, reply) => {
     const caller = request.caller as Caller;
     requireScope(caller, 'events:read');
-    const exported = await exportEvents(ctx, caller, { params: queryParams(request.query) });
+    const exported = await exportEvents(ctx, caller, { params: queryParams(request.query, EXPORT_PARAMS) });
     return reply
       .type(exported.contentType)
       .header('content-disposition', `attachment; filename="${exported.filename}"`)
