@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { authenticate } from './auth/authenticate.js';
+import { authenticateHttp } from './auth/session.js';
 import type { Config } from './config.js';
 import type { AppContext, Caller } from './context.js';
 import { AppError } from './errors.js';
@@ -12,12 +12,15 @@ import { Checkpointer } from './ledger/checkpointer.js';
 import { Ledger } from './ledger/ledger.js';
 import { loadSigningKey } from './ledger/signing-key.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
+import { registerDashboard } from './routes/dashboard.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerExportRoutes } from './routes/exports.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerOperationsRoutes } from './routes/operations.js';
 import { registerOrganizationRoutes } from './routes/organizations.js';
+import { registerViewerRoutes } from './routes/viewer.js';
 import { ensureDefaultProject } from './services/projects/ensure-default-project.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -138,8 +141,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   );
 
   const authenticateRequest = async (request: import('fastify').FastifyRequest) => {
-    request.caller = await authenticate(ctx, request.headers.authorization);
+    // API key, viewer token or viewer session as a bearer; else the console's session cookie.
+    request.caller = await authenticateHttp(ctx, request);
   };
+  // Dashboard first: its security headers (CSP) and export recording hook cover every route.
+  await registerDashboard(app, ctx, authenticateRequest);
+  registerViewerRoutes(app, ctx, authenticateRequest);
   registerOperationsRoutes(app, ctx);
   registerEventRoutes(app, ctx, authenticateRequest);
   registerApiKeyRoutes(app, ctx, authenticateRequest);
@@ -160,8 +167,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 }
 
 async function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl !== undefined) {
-    throw new AppError('unavailable', 'PostgreSQL support is not built into this version; unset DATABASE_URL');
-  }
+  // PostgreSQL when DATABASE_URL is set: many stateless nodes may share it (docs/postgres.md).
+  if (config.databaseUrl !== undefined) return PostgresStore.open({ connectionString: config.databaseUrl });
   return SqliteStore.open({ filename: join(config.dataDir, 'auditledge.db') });
 }

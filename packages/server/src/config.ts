@@ -23,6 +23,16 @@ export interface Config {
   readonly signingKey: string | undefined;
   /** How often grown logs get a new signed checkpoint. */
   readonly checkpointIntervalMs: number;
+  /**
+   * Where browsers reach this server (AUDITLEDGE_PUBLIC_URL, e.g. `https://audit.example.com`);
+   * viewer links are built on it. Unset: the request's own scheme and host.
+   */
+  readonly publicUrl: string | undefined;
+  /**
+   * Who may embed the customer viewer in a frame (AUDITLEDGE_FRAME_ANCESTORS, space-separated CSP
+   * sources such as `https://app.example.com`); default `'self'`. The console is never framed.
+   */
+  readonly frameAncestors: readonly string[];
 }
 
 export const DEFAULT_PORT = 4680;
@@ -95,6 +105,19 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new ConfigError('AUDITLEDGE_CHECKPOINT_INTERVAL_MS must be an integer of at least 50');
   }
 
+  const publicUrl = env.AUDITLEDGE_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) {
+    throw new ConfigError('AUDITLEDGE_PUBLIC_URL must be an http(s) URL without query or fragment');
+  }
+  const frameAncestors = (env.AUDITLEDGE_FRAME_ANCESTORS ?? "'self'").split(/\s+/).filter((source) => source !== '');
+  const CSP_SOURCE = /^(?:'self'|'none'|\*|https?:|(?:https?:\/\/)?(?:\*\.)?[A-Za-z0-9.-]+(?::(?:\d{1,5}|\*))?)$/;
+  const badSource = frameAncestors.find((source) => !CSP_SOURCE.test(source));
+  if (badSource !== undefined || frameAncestors.length === 0) {
+    throw new ConfigError(
+      `AUDITLEDGE_FRAME_ANCESTORS must be space-separated CSP sources like 'self' https://app.example.com, got "${badSource ?? ''}"`,
+    );
+  }
+
   return Object.freeze({
     port,
     host,
@@ -105,6 +128,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     groupCommitMaxEvents,
     signingKey,
     checkpointIntervalMs,
+    publicUrl,
+    frameAncestors: Object.freeze(frameAncestors),
   });
 }
 

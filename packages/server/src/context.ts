@@ -24,4 +24,9 @@ export interface Caller {
   readonly scopes: readonly Scope[];
   /** When set, the caller may only touch this organization. */
   readonly organizationId: string | null;
+  /**
+   * How the caller authenticated: an API key (the default when absent), a viewer token or viewer
+   * session (read-only, one organization), or the operator console's cookie session.
+   */
+  readonly kind?: 'api_key' | 'viewer' | 'console';
 }

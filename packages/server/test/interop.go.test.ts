@@ -7,13 +7,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSignerKey, openCheckpoint, verifierKeyFor } from '@auditledge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_EVENT, type TestApp, createTestApp } from './helpers.js';
+import { createTestApp, SEED_EVENT, type TestApp } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const GOPATH = '/usr/share/gocode';
-const goAvailable = spawnSync('go', ['version']).status === 0 && spawnSync('test', ['-d', `${GOPATH}/src/golang.org/x/mod/sumdb/tlog`]).status === 0;
+const goAvailable =
+  spawnSync('go', ['version']).status === 0 &&
+  spawnSync('test', ['-d', `${GOPATH}/src/golang.org/x/mod/sumdb/tlog`]).status === 0;
 if (!goAvailable) {
-  if (process.env.CI === 'true') throw new Error('CI needs Go and golang.org/x/mod (apt-get install golang-go golang-golang-x-mod-dev)');
+  if (process.env.CI === 'true')
+    throw new Error('CI needs Go and golang.org/x/mod (apt-get install golang-go golang-golang-x-mod-dev)');
   console.warn('skipping the Go interop test: install golang-go and golang-golang-x-mod-dev to run it');
 }
 
@@ -36,7 +39,11 @@ describe.skipIf(!goAvailable)('golang.org/x/mod/sumdb verifies our logs', () => 
   beforeAll(async () => {
     t = await createTestApp({ dataDir: mkdtempSync(join(tmpdir(), 'auditledge-interop-')) });
     for (const count of [1, 2, 4, 6, 20]) {
-      const events = Array.from({ length: count }, (_, i) => ({ ...SEED_EVENT, organization_id: ORG, actor: { id: `u${i}` } }));
+      const events = Array.from({ length: count }, (_, i) => ({
+        ...SEED_EVENT,
+        organization_id: ORG,
+        actor: { id: `u${i}` },
+      }));
       await t.request({ method: 'POST', url: '/v1/events/batch', key: t.adminKey, payload: { events } });
       await t.app.auditledge.checkpointer.signGrownLogs();
       checkpoints.push(await get(`/v1/logs/${ORG}/checkpoint`));

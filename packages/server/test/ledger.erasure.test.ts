@@ -3,7 +3,7 @@ import { BundleVerifier, openCheckpoint } from '@auditledge/core';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { SEED_EVENT, type TestApp, createTestApp } from './helpers.js';
+import { createTestApp, SEED_EVENT, type TestApp } from './helpers.js';
 
 const ORG = 'org_erasure';
 let t: TestApp;
@@ -39,7 +39,12 @@ describe('erasure', () => {
     const unknown = await erase({ mail: 'alice@acme.com' });
     expect((unknown.json() as { errors: { path: string }[] }).errors[0]?.path).toBe('mail');
     const readOnly = await t.key(['events:read', 'events:write']);
-    const res = await t.request({ method: 'POST', url: `/v1/organizations/${ORG}/erasures`, key: readOnly, payload: { email: 'x@y.z' } });
+    const res = await t.request({
+      method: 'POST',
+      url: `/v1/organizations/${ORG}/erasures`,
+      key: readOnly,
+      payload: { email: 'x@y.z' },
+    });
     expect(res.statusCode).toBe(403);
   });
 
@@ -67,9 +72,18 @@ describe('erasure', () => {
 
   it('removes the erased values from search', async () => {
     const find = async (query: Record<string, string>) =>
-      ((await t.request({ method: 'GET', url: '/v1/events', key: t.adminKey, query: { organization_id: ORG, ...query } })).json() as {
-        data: unknown[];
-      }).data;
+      (
+        (
+          await t.request({
+            method: 'GET',
+            url: '/v1/events',
+            key: t.adminKey,
+            query: { organization_id: ORG, ...query },
+          })
+        ).json() as {
+          data: unknown[];
+        }
+      ).data;
     expect(await find({ q: '"Alice Johnson"' })).toHaveLength(0);
     expect(await find({ actor_email: 'alice@acme.com' })).toHaveLength(0);
     expect(await find({ actor_id: 'user_abc123' })).toHaveLength(2);
@@ -81,12 +95,20 @@ describe('erasure', () => {
     const after = (await t.request({ method: 'GET', url: `/v1/logs/${ORG}/checkpoint`, key: t.adminKey })).body;
     const key = t.app.auditledge.signingKey.verifierKey;
     expect(openCheckpoint(after, key).rootHash).toEqual(openCheckpoint(checkpointBefore, key).rootHash);
-    const bundle = (await t.request({ method: 'GET', url: `/v1/exports/events?format=bundle&organization_id=${ORG}`, key: t.adminKey })).body;
+    const bundle = (
+      await t.request({
+        method: 'GET',
+        url: `/v1/exports/events?format=bundle&organization_id=${ORG}`,
+        key: t.adminKey,
+      })
+    ).body;
     expect(bundle).not.toContain('alice@acme.com');
     const verifier = new BundleVerifier(key, { previousCheckpoint: checkpointBefore });
     verifier.pushText(bundle);
     expect(verifier.finish()).toMatchObject({ ok: true, events: 3, complete: true });
-    const proof = (await t.request({ method: 'GET', url: `/v1/events/${aliceIds[0]}?proof=true`, key: t.adminKey })).json() as {
+    const proof = (
+      await t.request({ method: 'GET', url: `/v1/events/${aliceIds[0]}?proof=true`, key: t.adminKey })
+    ).json() as {
       proof: { disclosures: object };
     };
     expect(proof.proof.disclosures).toEqual({});

@@ -2,8 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { LogHeadRow, Store } from '../src/store/store.js';
+import { createFreshDatabase, type FreshDatabase, postgresTestsEnabled } from './postgres.database.js';
 
 export interface StoreBackend {
   name: string;
@@ -36,5 +38,31 @@ export function storeBackends(): StoreBackend[] {
         .get(projectId, organizationId) as Pick<LogHeadRow, 'size' | 'root_hash'>;
     },
   };
-  return [sqlite];
+
+  let database: FreshDatabase | undefined;
+  const postgres: StoreBackend = {
+    name: 'postgres',
+    available: postgresTestsEnabled,
+    async open() {
+      database = await createFreshDatabase();
+      // Migrate as the schema owner, then run the store as the role production runs as, so the
+      // contract also proves auditledge_app's grants are enough for everything the store does.
+      await (await PostgresStore.open({ connectionString: database.ownerUrl })).close();
+      return PostgresStore.open({ connectionString: database.appUrl });
+    },
+    async cleanup() {
+      await database?.drop();
+    },
+    // As the schema owner: auditledge_app is refused even earlier, by its missing UPDATE/DELETE/
+    // TRUNCATE grants (postgres.append-only.test.ts); the triggers must stop everyone else too.
+    async execute(_store, sql) {
+      await database?.execute(sql);
+    },
+    async logHead(store, projectId, organizationId) {
+      const head = await store.getLogHead(projectId, organizationId);
+      if (!head) throw new Error(`no log for ${projectId}/${organizationId}`);
+      return head;
+    },
+  };
+  return [sqlite, postgres];
 }

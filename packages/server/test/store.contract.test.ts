@@ -59,6 +59,15 @@ for (const backend of storeBackends()) {
       expect(seqs).toEqual([0, 0, 1, 2, 1]);
     });
 
+    it("lists a project's organization logs with their sizes, and no other project's", async () => {
+      const heads = await store.listLogHeads('prj_test');
+      const sizes = Object.fromEntries(heads.map((head) => [head.organization_id, head.size]));
+      expect(sizes).toMatchObject({ org_1: 3, org_2: 2 });
+      expect(heads.map((head) => head.organization_id)).toEqual([...heads.map((h) => h.organization_id)].sort());
+      expect(heads.every((head) => head.root_hash instanceof Uint8Array && head.root_hash.length === 32)).toBe(true);
+      expect(await store.listLogHeads('prj_none')).toEqual([]);
+    });
+
     it('lists newest first and pages by keyset without gaps or repeats', async () => {
       await store.appendEvents(Array.from({ length: 20 }, (_, i) => prepared(100 + i, { organizationId: 'org_page' })));
       const seen: number[] = [];

@@ -120,7 +120,7 @@ describe('verifyBundle: untouched bundles verify', () => {
       origin: log.origin,
       organizationId: log.organizationId,
       rootHash: base64Encode(log.root()),
-      checkpoint: log.checkpoint().slice(0, log.checkpoint().indexOf('\n\n') + 1),
+      checkpoint: JSON.parse(log.bundleLines()[0] as string).checkpoint,
       complete: true,
       filter: null,
       consistentWith: null,
@@ -161,6 +161,7 @@ describe('verifyBundle: untouched bundles verify', () => {
 
     expect(verifyBundle(text.replaceAll('\n', '\r\n'), KEY)).toEqual(expected);
     expect(verifyBundle(text.slice(0, -1), KEY)).toEqual(expected);
+    expect(verifyBundle(`\ufeff${text}`, KEY)).toEqual(expected);
   });
 
   it('accepts erased disclosures: the commitment stays, the value is gone', () => {
@@ -210,6 +211,26 @@ describe('verifyBundle: each tampering names the first bad event', () => {
     expect(error.message).toBe(
       `event ${idOf(12)} (sequence 12) does not match the signed log: its content or position was altered`,
     );
+  });
+
+  it('a changed leaf right after a verified sibling (odd sequence): inclusion_failed', () => {
+    const copy = [...lines];
+    copy[at(13)] = (copy[at(13)] as string).replace('inv_13', 'inv_14');
+    expectFailure(verifyBundle(join(copy), KEY), 'inclusion_failed', { line: 15, sequence: 13, eventId: idOf(13) });
+    // The sibling's genuine hash with a proof that is not the left sibling's path.
+    const proofSwapped = edit(lines, at(13), (o) => {
+      const proof = o.proof as string[];
+      [proof[1], proof[2]] = [proof[2] as string, proof[1] as string];
+    });
+    expectFailure(verifyBundle(join(proofSwapped), KEY), 'inclusion_failed', { sequence: 13 });
+  });
+
+  it('every tree shape verifies, right edge included', () => {
+    for (let size = 0; size <= 33; size++) {
+      expect(verifyBundle(log.bundle({ size }), KEY)).toMatchObject({ ok: true, events: size, treeSize: size });
+      const odd = log.bundle({ size, include: (s) => s % 2 === 1 || s === size - 1 });
+      expect(verifyBundle(odd, KEY).ok).toBe(true);
+    }
   });
 
   it('a genuine leaf moved to another position: inclusion_failed', () => {
@@ -472,6 +493,17 @@ describe('verifyBundle: a checkpoint seen before', () => {
     expect(verifyBundle(log.bundle(), KEY, { previousCheckpoint: log.checkpoint(0) }).ok).toBe(true);
     // Without a previous checkpoint the bundle's own consistency proof is still checked and reported.
     expect(verifyBundle(log.bundle({ from: 32 }), KEY)).toMatchObject({ ok: true, consistentWith: { size: 32 } });
+  });
+
+  it('chains runs: the verdict checkpoint is the next run previous checkpoint', () => {
+    const growing = new TestLog().append(5);
+    const first = verifyBundle(growing.bundle(), growing.verifierKey);
+    if (!first.ok) throw new Error(first.error.message);
+    growing.append(9);
+    const second = verifyBundle(growing.bundle({ from: 5 }), growing.verifierKey, {
+      previousCheckpoint: first.checkpoint,
+    });
+    expect(second).toMatchObject({ ok: true, treeSize: 14, consistentWith: { size: 5, rootHash: first.rootHash } });
   });
 
   it('larger than the bundle: rolled_back', () => {

@@ -93,7 +93,7 @@ export type BundleVerdict =
       readonly organizationId: string;
       /** base64 root hash of the signed checkpoint. */
       readonly rootHash: string;
-      /** The signed checkpoint note the bundle verified against. */
+      /** The signed checkpoint note the bundle verified against: keep it as the next `previousCheckpoint`. */
       readonly checkpoint: string;
       /** Whether the bundle holds every event of the log (verified), or is a filtered export. */
       readonly complete: boolean;
@@ -140,6 +140,8 @@ interface HeaderState {
   readonly origin: string;
   readonly organizationId: string;
   readonly checkpoint: OpenedCheckpoint;
+  /** The header's note, signatures included. */
+  readonly signedCheckpoint: string;
   readonly complete: boolean;
   readonly filter: string | null;
   readonly consistentWith: { size: number; rootHash: Uint8Array } | null;
@@ -254,7 +256,8 @@ export class BundleVerifier {
     }
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      // A byte order mark some editors prepend is not part of the bundle.
+      value = JSON.parse(lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
     } catch {
       const what = this.#header === null ? 'the bundle header' : this.#trailer ? 'nothing' : 'an event or the trailer';
       return this.#fail('malformed', `line ${lineNo} is not valid JSON (expected ${what})`, lineNo);
@@ -318,7 +321,7 @@ export class BundleVerifier {
       origin: header.origin,
       organizationId: header.organizationId,
       rootHash: base64Encode(header.checkpoint.rootHash),
-      checkpoint: header.checkpoint.text,
+      checkpoint: header.signedCheckpoint,
       complete: header.complete,
       filter: header.filter,
       consistentWith:
@@ -443,6 +446,7 @@ export class BundleVerifier {
       origin,
       organizationId,
       checkpoint: opened,
+      signedCheckpoint: checkpoint,
       complete,
       filter: filter as string | null,
       consistentWith,

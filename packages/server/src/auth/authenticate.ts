@@ -2,6 +2,7 @@ import type { AppContext, Caller } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Scope } from '../store/store.js';
 import { apiKeyMatches, parseApiKeyId } from './api-key-secret.js';
+import { authenticateViewerBearer, tokenKind } from './viewer-token.js';
 
 /** Resolves `Authorization: Bearer <key>` to a caller, or throws 401. */
 export async function authenticate(ctx: AppContext, authorization: string | undefined): Promise<Caller> {
@@ -9,6 +10,9 @@ export async function authenticate(ctx: AppContext, authorization: string | unde
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw new AppError('unauthorized', 'the Authorization header must be "Bearer <key>"');
   const token = match[1] as string;
+  // Viewer tokens and viewer sessions (the embeddable viewer) are signed, not stored.
+  const dashboardKind = tokenKind(token);
+  if (dashboardKind === 'avt' || dashboardKind === 'avs') return authenticateViewerBearer(ctx, dashboardKind, token);
   const keyId = parseApiKeyId(token);
   const row = keyId ? await ctx.store.getApiKey(keyId) : undefined;
   // One message for unknown, malformed and wrong secrets: nothing to learn from probing.

@@ -44,4 +44,3 @@ function collectValues(value: unknown, push: (value: unknown) => void, depth: nu
   }
   for (const child of Array.isArray(value) ? value : Object.values(value)) collectValues(child, push, depth + 1);
 }
-

@@ -24,12 +24,15 @@ const FIELDS = new Set(['actor_id', 'email', 'resource_id']);
 /** Validates the request body of POST /v1/organizations/{id}/erasures. */
 export function parseErasureBody(organizationId: string, body: unknown): ErasureInput {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AppError('invalid_request', 'the body must be a JSON object', [{ path: '', message: 'must be an object' }]);
+    throw new AppError('invalid_request', 'the body must be a JSON object', [
+      { path: '', message: 'must be an object' },
+    ]);
   }
   const input: ErasureInput = { organizationId };
   const issues: { path: string; message: string }[] = [];
   for (const [key, value] of Object.entries(body)) {
-    if (!FIELDS.has(key)) issues.push({ path: key, message: 'is not a known field; use actor_id, email or resource_id' });
+    if (!FIELDS.has(key))
+      issues.push({ path: key, message: 'is not a known field; use actor_id, email or resource_id' });
     else if (typeof value !== 'string' || value.length === 0 || value.length > 320)
       issues.push({ path: key, message: 'must be a non-empty string' });
   }
@@ -62,10 +65,12 @@ export async function erasePersonalData(ctx: AppContext, caller: Caller, input: 
       // Index only what is still readable: drop the commitments left where values were.
       for (const path of paths) {
         const segments = path.split('.');
-        const parent = segments.slice(0, -1).reduce<Record<string, unknown> | undefined>(
-          (node, key) => node?.[key] as Record<string, unknown> | undefined,
-          event as unknown as Record<string, unknown>,
-        );
+        const parent = segments
+          .slice(0, -1)
+          .reduce<Record<string, unknown> | undefined>(
+            (node, key) => node?.[key] as Record<string, unknown> | undefined,
+            event as unknown as Record<string, unknown>,
+          );
         if (parent) delete parent[segments[segments.length - 1] as string];
       }
       return { disclosures: erased.json, searchText: searchText(event), erasedFields: erased.erased };

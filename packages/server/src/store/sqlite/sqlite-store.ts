@@ -11,10 +11,10 @@ import type {
   ApiKeyRow,
   AppendOutcome,
   CheckpointRow,
-  EventPageQuery,
-  EventReceiptRow,
   ErasureQuery,
   ErasureRewrite,
+  EventPageQuery,
+  EventReceiptRow,
   EventRow,
   LogHeadRow,
   PreparedEvent,
@@ -346,47 +346,51 @@ export class SqliteStore implements Store {
     rewrite: (row: EventRow) => ErasureRewrite | null,
   ): Promise<{ events: number; fields: number }> {
     const db = this.#writer;
-    return db.transaction(() => {
-      const log = db
-        .prepare('SELECT id FROM logs WHERE project_id = ? AND organization_id = ?')
-        .get(query.projectId, query.organizationId) as { id: number } | undefined;
-      if (!log) return { events: 0, fields: 0 };
-      const terms: string[] = [];
-      const params: unknown[] = [log.id];
-      if (query.actorId !== undefined) {
-        terms.push('e.actor_id = ?');
-        params.push(query.actorId);
-      }
-      if (query.email !== undefined) {
-        terms.push('e.actor_email = ?');
-        params.push(query.email.toLowerCase());
-      }
-      if (query.resourceId !== undefined) {
-        terms.push('e.resource_id = ? OR e.rowid_ IN (SELECT event_rowid FROM event_targets WHERE log_id = ? AND id = ?)');
-        params.push(query.resourceId, log.id, query.resourceId);
-      }
-      if (terms.length === 0) return { events: 0, fields: 0 };
-      const rows = db
-        .prepare(`SELECT e.rowid_, ${EVENT_COLUMNS} FROM events e WHERE e.log_id = ? AND (${terms.join(' OR ')})`)
-        .all(...params) as (EventDbRow & { rowid_: number })[];
-      db.prepare('UPDATE ledger_maintenance SET active = 1 WHERE id = 1').run();
-      const update = db.prepare('UPDATE events SET disclosures = ?, actor_email = NULL WHERE rowid_ = ?');
-      const deleteFts = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
-      const insertFts = db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
-      let events = 0;
-      let fields = 0;
-      for (const row of rows) {
-        const change = rewrite(toEventRow(row, query.organizationId));
-        if (!change) continue;
-        update.run(change.disclosures, row.rowid_);
-        deleteFts.run(row.rowid_);
-        insertFts.run(row.rowid_, change.searchText);
-        events += 1;
-        fields += change.erasedFields;
-      }
-      db.prepare('UPDATE ledger_maintenance SET active = 0 WHERE id = 1').run();
-      return { events, fields };
-    }).immediate();
+    return db
+      .transaction(() => {
+        const log = db
+          .prepare('SELECT id FROM logs WHERE project_id = ? AND organization_id = ?')
+          .get(query.projectId, query.organizationId) as { id: number } | undefined;
+        if (!log) return { events: 0, fields: 0 };
+        const terms: string[] = [];
+        const params: unknown[] = [log.id];
+        if (query.actorId !== undefined) {
+          terms.push('e.actor_id = ?');
+          params.push(query.actorId);
+        }
+        if (query.email !== undefined) {
+          terms.push('e.actor_email = ?');
+          params.push(query.email.toLowerCase());
+        }
+        if (query.resourceId !== undefined) {
+          terms.push(
+            'e.resource_id = ? OR e.rowid_ IN (SELECT event_rowid FROM event_targets WHERE log_id = ? AND id = ?)',
+          );
+          params.push(query.resourceId, log.id, query.resourceId);
+        }
+        if (terms.length === 0) return { events: 0, fields: 0 };
+        const rows = db
+          .prepare(`SELECT e.rowid_, ${EVENT_COLUMNS} FROM events e WHERE e.log_id = ? AND (${terms.join(' OR ')})`)
+          .all(...params) as (EventDbRow & { rowid_: number })[];
+        db.prepare('UPDATE ledger_maintenance SET active = 1 WHERE id = 1').run();
+        const update = db.prepare('UPDATE events SET disclosures = ?, actor_email = NULL WHERE rowid_ = ?');
+        const deleteFts = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
+        const insertFts = db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
+        let events = 0;
+        let fields = 0;
+        for (const row of rows) {
+          const change = rewrite(toEventRow(row, query.organizationId));
+          if (!change) continue;
+          update.run(change.disclosures, row.rowid_);
+          deleteFts.run(row.rowid_);
+          insertFts.run(row.rowid_, change.searchText);
+          events += 1;
+          fields += change.erasedFields;
+        }
+        db.prepare('UPDATE ledger_maintenance SET active = 0 WHERE id = 1').run();
+        return { events, fields };
+      })
+      .immediate();
   }
 
   async getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array> {
