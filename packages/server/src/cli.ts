@@ -79,6 +79,7 @@ keys
           .map((s) => s.trim())
           .filter(Boolean),
         organizationId: flags.organization ?? null,
+        actor: { id: 'cli', type: 'cli' },
       });
       const pinned = key.organization_id ? ` pinned to organization ${key.organization_id}` : '';
       process.stdout.write(`Created ${key.id} (${key.scopes.join(', ')})${pinned}. The secret is shown only once:\n`);
@@ -113,7 +114,7 @@ keys
   .option(...dataDirOption)
   .action(async (id: string, flags) => {
     await withContext(flags, async ({ ctx, projectId }) => {
-      const key = await revokeApiKey(ctx, { projectId, keyId: id });
+      const key = await revokeApiKey(ctx, { projectId, keyId: id, actor: { id: 'cli', type: 'cli' } });
       process.stdout.write(`Revoked ${key.id} at ${key.revoked_at}\n`);
     });
   });

@@ -36,7 +36,10 @@ async function expectProblem(
 
 async function eventCount(): Promise<number> {
   const db = (t.app.auditledge.store as unknown as { rawDatabase: import('better-sqlite3').Database }).rawDatabase;
-  return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  // Customer logs only: the project's system log holds the meta event of the first admin key.
+  const sql =
+    "SELECT count(*) AS n FROM events e JOIN logs l ON l.id = e.log_id WHERE l.organization_id NOT LIKE 'auditledge:%'";
+  return (db.prepare(sql).get() as { n: number }).n;
 }
 
 const postRaw = (payload: string, contentType = 'application/json') =>

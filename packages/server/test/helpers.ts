@@ -44,9 +44,11 @@ export function tempDir(prefix = 'auditledge-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function createTestApp(options: BuildAppOptions & { dataDir?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: BuildAppOptions & { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const dataDir = options.dataDir ?? tempDir();
-  const config = loadConfig({ flags: { dataDir, logLevel: 'silent' }, env: {} });
+  const config = loadConfig({ flags: { dataDir, logLevel: 'silent' }, env: options.env ?? {} });
   const app = await buildApp(config, { logger: false, ...options });
   const adminKey = app.auditledge.initialAdminKey;
   if (!adminKey) throw new Error('expected a fresh data directory to create an admin key');
@@ -60,6 +62,7 @@ export async function createTestApp(options: BuildAppOptions & { dataDir?: strin
         name: 'test',
         scopes,
         organizationId: organizationId ?? null,
+        actor: { id: 'test', type: 'system' },
       });
       return created.secret;
     },

@@ -14,7 +14,7 @@ let checkpointBefore: string;
 const bob = { id: 'user_bob', name: 'Bob Builder', email: 'bob@acme.com' };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ env: { AUDITLEDGE_CHECKPOINT_INTERVAL_MS: '3600000' } });
   db = (t.app.auditledge.store as SqliteStore).rawDatabase;
   const events = [
     { ...SEED_EVENT, organization_id: ORG },
@@ -90,22 +90,23 @@ describe('erasure', () => {
     expect(await find({ q: 'Bob' })).toHaveLength(1);
   });
 
-  it('leaves the log verifiable: same checkpoint root, and a full export verifies offline', async () => {
+  it('leaves the log verifiable: the new checkpoint extends the old one, and a full export verifies', async () => {
     await t.app.auditledge.checkpointer.signGrownLogs();
     const after = (await t.request({ method: 'GET', url: `/v1/logs/${ORG}/checkpoint`, key: t.adminKey })).body;
     const key = t.app.auditledge.signingKey.verifierKey;
-    expect(openCheckpoint(after, key).rootHash).toEqual(openCheckpoint(checkpointBefore, key).rootHash);
+    // The only growth is the erasure's own meta event; the three events erased kept their leaves.
+    expect(openCheckpoint(after, key).size).toBe(openCheckpoint(checkpointBefore, key).size + 1);
     const bundle = (
       await t.request({
         method: 'GET',
-        url: `/v1/exports/events?format=bundle&organization_id=${ORG}`,
+        url: `/v1/exports/events?format=bundle&organization_id=${ORG}&consistency_from=${openCheckpoint(checkpointBefore, key).size}`,
         key: t.adminKey,
       })
     ).body;
     expect(bundle).not.toContain('alice@acme.com');
     const verifier = new BundleVerifier(key, { previousCheckpoint: checkpointBefore });
     verifier.pushText(bundle);
-    expect(verifier.finish()).toMatchObject({ ok: true, events: 3, complete: true });
+    expect(verifier.finish()).toMatchObject({ ok: true, events: 4, complete: true });
     const proof = (
       await t.request({ method: 'GET', url: `/v1/events/${aliceIds[0]}?proof=true`, key: t.adminKey })
     ).json() as {

@@ -24,7 +24,9 @@ let verifierKey: string;
 let db: Database.Database;
 
 beforeEach(async () => {
-  t = await createTestApp();
+  // Exports reuse the latest checkpoint within the signing interval; a long interval makes which
+  // checkpoint a bundle uses independent of how fast the machine runs the test.
+  t = await createTestApp({ env: { AUDITLEDGE_CHECKPOINT_INTERVAL_MS: '3600000' } });
   verifierKey = t.app.auditledge.signingKey.verifierKey;
   db = (t.app.auditledge.store as SqliteStore).rawDatabase;
   const events = Array.from({ length: 12 }, (_, i) => ({
@@ -131,8 +133,9 @@ describe('tampering is detected', () => {
     };
     db.prepare('UPDATE logs SET size = 8, root_hash = ?').run(root8.hash);
     const after = await exportBundle();
-    // On its own the shorter log looks fine: only the earlier checkpoint reveals the truncation.
-    expect(verify(after)).toMatchObject({ ok: true, treeSize: 8 });
+    // On its own the shorter log looks fine (8 events and the export's own meta event): only the
+    // earlier checkpoint reveals the truncation.
+    expect(verify(after)).toMatchObject({ ok: true, treeSize: 9 });
     const verdict = verify(after, before);
     expect(verdict).toMatchObject({ ok: false, error: { code: 'rolled_back' } });
   });

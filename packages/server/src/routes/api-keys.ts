@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { createApiKey } from '../services/api-keys/create-api-key.js';
 import { listApiKeys } from '../services/api-keys/list-api-keys.js';
 import { revokeApiKey } from '../services/api-keys/revoke-api-key.js';
+import { metaActor } from '../services/meta/record-meta-event.js';
 
 const CREATE_FIELDS = new Set(['name', 'scopes', 'organization_id']);
 
@@ -44,6 +45,7 @@ export function registerApiKeyRoutes(
       ...(input.name !== undefined && { name: input.name }),
       scopes: input.scopes as string[],
       organizationId: input.organization_id ?? null,
+      actor: metaActor(caller),
     });
     return reply.code(201).send(key);
   });
@@ -55,6 +57,6 @@ export function registerApiKeyRoutes(
 
   app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', { preHandler: authenticateRequest }, async (request) => {
     const caller = admin(request);
-    return revokeApiKey(ctx, { projectId: caller.projectId, keyId: request.params.id });
+    return revokeApiKey(ctx, { projectId: caller.projectId, keyId: request.params.id, actor: metaActor(caller) });
   });
 }

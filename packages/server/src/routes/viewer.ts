@@ -13,12 +13,10 @@ import {
 } from '../auth/session.js';
 import type { AppContext, Caller } from '../context.js';
 import { AppError } from '../errors.js';
+import { requestMetadata } from '../services/meta/record-meta-event.js';
 import { mintViewerToken } from '../services/viewer/mint-viewer-token.js';
 import { openConsoleSession } from '../services/viewer/open-console-session.js';
 import { openViewerSession } from '../services/viewer/open-viewer-session.js';
-import { recordAccessEvent, requestMetadata } from '../services/viewer/record-access.js';
-
-const EXPORT_ROUTE = '/v1/exports/events';
 
 function objectBody(body: unknown, fields: readonly string[]): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -90,36 +88,5 @@ export function registerViewerRoutes(
   app.delete('/v1/console/session', { preHandler: authenticateRequest }, async (request, reply) => {
     setSessionCookie(reply, request, '', 0);
     return reply.send({ signed_out: true });
-  });
-
-  // Exports made from the dashboard (viewer or console session) are recorded in the exported
-  // organization's log before the first byte leaves, actor = viewer token id or API key id.
-  app.addHook('onSend', async (request, reply, payload) => {
-    const caller = request.caller;
-    if (
-      request.routeOptions.url !== EXPORT_ROUTE ||
-      reply.statusCode !== 200 ||
-      caller === null ||
-      (caller.kind !== 'viewer' && caller.kind !== 'console')
-    ) {
-      return payload;
-    }
-    const query = (request.query ?? {}) as Record<string, string | undefined>;
-    const organizationId = caller.organizationId ?? query.organization_id;
-    if (!organizationId) return payload;
-    const { format, organization_id: _org, ...filters } = query;
-    const filter = Object.entries(filters)
-      .filter(([, value]) => typeof value === 'string' && value !== '')
-      .map(([key, value]) => `${key}=${value}`)
-      .join('&');
-    await recordAccessEvent(ctx, {
-      projectId: caller.projectId,
-      organizationId,
-      action: 'export.created',
-      actor: { id: caller.keyId, type: caller.kind === 'viewer' ? 'viewer_token' : 'api_key' },
-      resource: { type: 'export', id: String(format ?? 'jsonl') },
-      metadata: { ...requestMetadata(request), format: String(format ?? 'jsonl'), filter: filter.slice(0, 2048) },
-    });
-    return payload;
   });
 }

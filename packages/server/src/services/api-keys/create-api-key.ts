@@ -2,6 +2,7 @@ import { mintApiKey } from '../../auth/api-key-secret.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { SCOPES, type Scope } from '../../store/store.js';
+import { type MetaEvent, recordMetaEvent } from '../meta/record-meta-event.js';
 import { type ApiKey, toApiKey } from './api-key.js';
 
 export interface CreateApiKeyInput {
@@ -9,6 +10,8 @@ export interface CreateApiKeyInput {
   name?: string;
   scopes: string[];
   organizationId?: string | null;
+  /** Who is creating the key, for the meta log. */
+  actor: MetaEvent['actor'];
 }
 
 /** Creates a key; the returned `secret` is the only time the secret exists outside the caller. */
@@ -45,5 +48,13 @@ export async function createApiKey(ctx: AppContext, input: CreateApiKeyInput): P
     revoked_at: null,
   };
   await ctx.store.insertApiKey(row);
+  await recordMetaEvent(ctx, {
+    projectId: input.projectId,
+    organizationId,
+    action: 'api_key.created',
+    actor: input.actor,
+    resource: { type: 'api_key', id: row.id },
+    metadata: { scopes: row.scopes.join(','), name },
+  });
   return { ...toApiKey(row), secret: minted.token };
 }

@@ -13,6 +13,7 @@ import type { AppContext, Caller } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { newEventId } from '../../ids.js';
 import type { EventReceiptRow, PreparedEvent } from '../../store/store.js';
+import { RESERVED_ORGANIZATION_PREFIX } from '../meta/record-meta-event.js';
 import { loadProject } from '../projects/load-project.js';
 import { searchText } from './search-text.js';
 
@@ -50,7 +51,7 @@ export async function ingestEvents(
   ctx: AppContext,
   caller: Caller,
   items: IngestItem[],
-  options: { batch: boolean },
+  options: { batch: boolean /** Meta-log events may use the reserved system organization. */; system?: boolean },
 ): Promise<IngestResult[]> {
   const project = await loadProject(ctx, caller.projectId);
   const now = ctx.now();
@@ -74,6 +75,14 @@ export async function ingestEvents(
     const idempotencyKey = item.idempotencyKey ?? validation.idempotencyKey ?? null;
     if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
       const issue = { path: 'idempotency_key', message: 'must be 1 to 255 printable ASCII characters' };
+      results[index] = { status: 400, code: 'invalid_request', detail: issue.message, issues: [issue] };
+      return;
+    }
+    if (!options.system && event.organization_id.startsWith(RESERVED_ORGANIZATION_PREFIX)) {
+      const issue = {
+        path: 'organization_id',
+        message: `organization ids starting with "${RESERVED_ORGANIZATION_PREFIX}" are reserved for Auditledge's own log`,
+      };
       results[index] = { status: 400, code: 'invalid_request', detail: issue.message, issues: [issue] };
       return;
     }

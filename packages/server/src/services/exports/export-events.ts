@@ -21,6 +21,7 @@ import { type EventView, toEventView } from '../events/event-view.js';
 import { resolveOrganization } from '../events/list-events.js';
 import { parseStoredDisclosures } from '../events/stored-disclosures.js';
 import { currentCheckpoint } from '../logs/load-log.js';
+import { metaActor, recordMetaEvent } from '../meta/record-meta-event.js';
 import { csvRow } from './csv.js';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'bundle'] as const;
@@ -39,7 +40,7 @@ const PAGE = 1000;
 export async function exportEvents(
   ctx: AppContext,
   caller: Caller,
-  input: { params: Record<string, string | undefined> },
+  input: { params: Record<string, string | undefined>; requestMetadata?: Record<string, string> },
 ): Promise<EventExport> {
   const {
     format: formatParam,
@@ -61,6 +62,19 @@ export async function exportEvents(
   const filter = parsed.filter;
   const stamp = new Date(ctx.now()).toISOString().replaceAll(':', '').slice(0, 15);
   const filename = `auditledge-${organizationId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}.${format === 'bundle' ? 'bundle.jsonl' : format}`;
+  const description = Object.entries(filterParams)
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+  // Recorded before the first byte leaves: every export is answerable with a query.
+  await recordMetaEvent(ctx, {
+    projectId: caller.projectId,
+    organizationId,
+    action: 'export.created',
+    actor: metaActor(caller),
+    resource: { type: 'export', id: filename },
+    metadata: { ...input.requestMetadata, format, filter: description.slice(0, 2048) },
+  });
   const head = await ctx.store.getLogHead(caller.projectId, organizationId);
   const base = { projectId: caller.projectId, organizationId, filter };
 
@@ -71,7 +85,7 @@ export async function exportEvents(
       format,
       filename,
       contentType: 'application/jsonl; charset=utf-8',
-      chunks: bundleChunks(ctx, head, base, filterParams, fromSize),
+      chunks: bundleChunks(ctx, head, base, description, fromSize),
     };
   }
   const rows = head ? pages(ctx, { ...base, order: 'newest' }) : emptyPages();
@@ -176,7 +190,7 @@ async function* bundleChunks(
   ctx: AppContext,
   head: LogHeadRow,
   base: PageBase,
-  filterParams: Record<string, string | undefined>,
+  description: string,
   fromSize: number | undefined,
 ): AsyncGenerator<string> {
   const checkpoint = await currentCheckpoint(ctx, head);
@@ -188,10 +202,6 @@ async function* bundleChunks(
     const nodes = await ctx.store.readNodes(head.log_id, consistencyProofPlan(fromSize, size));
     consistency = { fromCheckpoint: older.note, proof: assembleConsistencyProof(fromSize, size, nodes) };
   }
-  const description = Object.entries(filterParams)
-    .filter(([, value]) => value !== undefined && value !== '')
-    .map(([key, value]) => `${key}=${value}`)
-    .join('&');
   yield encodeBundleLine(
     bundleHeader({
       origin: ctx.checkpointer.origin(head.project_id, head.organization_id),

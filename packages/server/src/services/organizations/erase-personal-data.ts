@@ -6,6 +6,7 @@ import type { AppContext, Caller } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { searchText } from '../events/search-text.js';
 import { eraseStoredDisclosures, parseStoredDisclosures } from '../events/stored-disclosures.js';
+import { metaActor, recordMetaEvent } from '../meta/record-meta-event.js';
 
 export interface ErasureInput {
   organizationId: string;
@@ -76,5 +77,20 @@ export async function erasePersonalData(ctx: AppContext, caller: Caller, input: 
       return { disclosures: erased.json, searchText: searchText(event), erasedFields: erased.erased };
     },
   );
+  // The meta event names which criteria were used, never their values: that would re-record
+  // the very data being erased.
+  await recordMetaEvent(ctx, {
+    projectId: caller.projectId,
+    organizationId: input.organizationId,
+    action: 'events.erased',
+    actor: metaActor(caller),
+    metadata: {
+      criteria: [input.actorId && 'actor_id', input.email && 'email', input.resourceId && 'resource_id']
+        .filter(Boolean)
+        .join(','),
+      erased_events: events,
+      erased_fields: fields,
+    },
+  });
   return { erased_events: events, erased_fields: fields };
 }

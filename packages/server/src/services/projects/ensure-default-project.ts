@@ -15,6 +15,11 @@ export async function ensureDefaultProject(ctx: AppContext): Promise<{ projectId
     created_at: ctx.now(),
   });
   if (!created) return { projectId: project.id };
-  const key = await createApiKey(ctx, { projectId: project.id, name: 'initial admin key', scopes: ['admin'] });
+  const key = await createApiKey(ctx, {
+    projectId: project.id,
+    name: 'initial admin key',
+    scopes: ['admin'],
+    actor: { id: 'auditledge', type: 'system' },
+  });
   return { projectId: project.id, adminKey: key.secret };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dashboardTokenKey, signToken, verifyToken } from '../../auth/viewer-token.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { recordAccessEvent } from './record-access.js';
+import { recordMetaEvent } from '../meta/record-meta-event.js';
 
 export interface ViewerSession {
   /** Sent as `Authorization: Bearer …` by the viewer page, which keeps it in memory only. */
@@ -37,7 +37,7 @@ export async function openViewerSession(
   const { jti, prj, org, exp } = check.claims;
   if (typeof org !== 'string') throw new AppError('unauthorized', 'the viewer token is not valid');
   const sessionId = `vss_${randomBytes(12).toString('base64url')}`;
-  const eventId = await recordAccessEvent(ctx, {
+  const eventId = await recordMetaEvent(ctx, {
     projectId: prj,
     organizationId: org,
     action: 'viewer.session_started',
