@@ -22,7 +22,15 @@ export interface CheckpointStore {
   set(organizationId: string, note: string): void | Promise<void>;
 }
 
-/** The default store: a Map, forgotten when the process ends. */
+/**
+ * The default store: a Map, forgotten when the process ends.
+ *
+ * @example
+ * // Share one memory between two clients of the same server.
+ * const checkpointStore = new MemoryCheckpointStore();
+ * const a = new AuditLedge(keyA, { verifierKey, checkpointStore });
+ * const b = new AuditLedge(keyB, { verifierKey, checkpointStore });
+ */
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly #notes = new Map<string, string>();
 

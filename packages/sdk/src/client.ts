@@ -1,11 +1,12 @@
 // The AuditLedge client: `log()` validates on the caller's stack and queues; everything that
 // touches the network happens in the background (DeliveryQueue) or in the read and verify methods.
-import { type EventInput, randomBytes, validateEvent } from '@auditledge/core';
+import { type EventInput, validateEvent } from '@auditledge/core';
 import { type CheckpointStore, MemoryCheckpointStore } from './checkpoint-store.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { AuditLedgeError, AuditLedgeValidationError } from './errors.js';
 import { drainOnExit, exitDrainAvailable } from './exit-drain.js';
 import { type FetchLike, HttpClient } from './http.js';
+import { newIdempotencyKey } from './idempotency-key.js';
 import { createQuery, type EventQuery } from './query.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry.js';
 import type { AuditEvent, EventFilters, EventReceipt, RequestContext } from './types.js';
@@ -84,18 +85,6 @@ const reportToConsole = (error: AuditLedgeError) => {
   console.error(`[auditledge] ${error.message}`);
 };
 
-const randomUUID: () => string =
-  typeof globalThis.crypto?.randomUUID === 'function'
-    ? () => globalThis.crypto.randomUUID()
-    : () => {
-        // RFC 9562 version 4 from core's CSPRNG (non-secure browser contexts lack randomUUID).
-        const b = randomBytes(16);
-        b[6] = ((b[6] as number) & 0x0f) | 0x40;
-        b[8] = ((b[8] as number) & 0x3f) | 0x80;
-        const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-      };
-
 /**
  * The Auditledge client. One instance per process (it batches across requests).
  *
@@ -122,10 +111,11 @@ export class AuditLedge {
     if (typeof apiKey !== 'string' || apiKey.trim() === '') {
       throw new AuditLedgeError('invalid_usage', 'new AuditLedge(apiKey): the API key must be a non-empty string');
     }
-    const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
-    if (typeof fetchImpl !== 'function') {
+    if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
       throw new AuditLedgeError('invalid_usage', 'no global fetch here; pass options.fetch');
     }
+    // Browsers refuse a fetch called as a method of another object ("Illegal invocation").
+    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const baseUrl = options.baseUrl ?? defaultBaseUrl();
     try {
       const protocol = new URL(baseUrl).protocol;
@@ -214,13 +204,21 @@ export class AuditLedge {
    * console.log(receipt.id, receipt.sequence);
    */
   log(event: EventInput): Promise<EventReceipt> {
-    let body = this.#withContext(event);
-    let key: string;
-    if (body !== null && typeof body === 'object' && body.idempotency_key === undefined) {
-      key = randomUUID();
-      body = { ...body, idempotency_key: key };
-    } else {
-      key = body?.idempotency_key as string;
+    let body = event;
+    let key = event?.idempotency_key;
+    if (event !== null && typeof event === 'object') {
+      // One shallow copy at most: the caller's object is never modified.
+      const metadata = this.#contextMetadata(event);
+      if (metadata !== undefined || key === undefined || event.timestamp === undefined) {
+        body = { ...event };
+        if (metadata !== undefined) body.metadata = metadata;
+        if (key === undefined) {
+          key = newIdempotencyKey();
+          body.idempotency_key = key;
+        }
+        // The action happened now, not when a retry finally gets through (same as the Python SDK).
+        if (event.timestamp === undefined) body.timestamp = new Date().toISOString();
+      }
     }
     const result = validateEvent(body, { allowIdempotencyKey: true });
     if (!result.ok) {
@@ -229,8 +227,7 @@ export class AuditLedge {
         [event],
       );
     }
-    if (this.#closing !== undefined) return this.#queue.enqueue(JSON.stringify(body), key, true);
-    return this.#queue.enqueue(JSON.stringify(body), key);
+    return this.#queue.enqueue(JSON.stringify(body), key as string, this.#closing !== undefined);
   }
 
   /**
@@ -354,24 +351,22 @@ export class AuditLedge {
     return this.#verifier.verifyLog(organizationId);
   }
 
-  #withContext(event: EventInput): EventInput {
-    if (this.#context === undefined || event === null || typeof event !== 'object') return event;
+  /** The event's metadata with the request context's ip and user agent added, or undefined when nothing is added. */
+  #contextMetadata(event: EventInput): Record<string, unknown> | undefined {
+    if (this.#context === undefined) return undefined;
     const context = this.#context();
-    if (context === undefined) return event;
-    const metadata = event.metadata;
+    if (context === undefined) return undefined;
+    const metadata: unknown = event.metadata;
     if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
-      return event; // invalid: let validation say so
+      return undefined; // invalid: validation will say so
     }
-    const needIp = context.ip !== undefined && metadata?.ip === undefined;
-    const needAgent = context.user_agent !== undefined && metadata?.user_agent === undefined;
-    if (!needIp && !needAgent) return event;
-    return {
-      ...event,
-      metadata: {
-        ...metadata,
-        ...(needIp && { ip: context.ip }),
-        ...(needAgent && { user_agent: context.user_agent }),
-      },
-    };
+    const current = metadata as Record<string, unknown> | undefined;
+    const addIp = context.ip !== undefined && current?.ip === undefined;
+    const addAgent = context.user_agent !== undefined && current?.user_agent === undefined;
+    if (!addIp && !addAgent) return undefined;
+    const merged: Record<string, unknown> = { ...current };
+    if (addIp) merged.ip = context.ip;
+    if (addAgent) merged.user_agent = context.user_agent;
+    return merged;
   }
 }

@@ -85,8 +85,9 @@ export class DeliveryQueue {
   }
 
   /**
-   * Queues one serialized event (or refuses it: `closed`, or the queue is full). Never throws and never touches the network on this stack; the
-   * returned promise already has a handler, so leaving it unawaited cannot crash the process.
+   * Queues one serialized event, or refuses it (`closed`, `queue_full`). Never throws and never
+   * touches the network on this stack; the returned promise already has a handler, so leaving it
+   * unawaited cannot crash the process.
    */
   enqueue(json: string, key: string, closed = false): Promise<EventReceipt> {
     if (closed || this.#abort.signal.aborted || this.#outstanding >= this.#options.maxQueueSize) {

@@ -1,7 +1,7 @@
 // GET /v1/events as an async iterable: pages are fetched lazily, one at a time, following
 // next_cursor until the server says there is no more. Filters are checked locally first, with the
 // same parser the server uses, so a typo fails before any request.
-import { filterFromParams } from '@auditledge/core';
+import { FILTER_PARAMS, filterFromParams } from '@auditledge/core';
 import { AuditLedgeValidationError } from './errors.js';
 import type { HttpClient } from './http.js';
 import { DEFAULT_RETRY, withRetries } from './retry.js';
@@ -27,18 +27,26 @@ export interface EventQuery extends AsyncIterable<AuditEvent> {
   toArray(max?: number): Promise<AuditEvent[]>;
 }
 
+const KNOWN_PARAMS: ReadonlySet<string> = new Set([...FILTER_PARAMS, 'organization_id', 'limit']);
+
 /** Query parameters of the filters, validated; throws AuditLedgeValidationError('invalid_query'). */
 export function queryParams(filters: EventFilters): Record<string, string> {
   const params: Record<string, string> = {};
+  const unknown: string[] = [];
   for (const [name, value] of Object.entries(filters) as [keyof EventFilters, unknown][]) {
+    if (!KNOWN_PARAMS.has(name)) unknown.push(name);
     if (value === undefined || value === null) continue;
     if (value instanceof Date) params[name] = value.toISOString();
     else if (Array.isArray(value)) params[name] = value.join(',');
     else params[name] = String(value);
   }
-  const { organization_id: _org, limit, cursor: _cursor, ...filterOnly } = params;
+  const { organization_id: _org, limit, ...filterOnly } = params;
   const parsed = filterFromParams(filterOnly);
-  const issues = parsed.ok ? [] : [...parsed.issues];
+  const issues = unknown.map((name) => ({
+    path: name,
+    message: `is not a filter; use ${[...KNOWN_PARAMS].join(', ')}`,
+  }));
+  if (!parsed.ok) issues.push(...parsed.issues);
   if (limit !== undefined && !/^(?:[1-9]\d{0,2}|1000)$/.test(limit)) {
     issues.push({ path: 'limit', message: 'must be an integer from 1 to 1000' });
   }

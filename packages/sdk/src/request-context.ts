@@ -47,7 +47,13 @@ function normalizeIp(address: string | undefined): string | undefined {
   return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
 }
 
-/** The client address of a request, honouring `X-Forwarded-For` only as `trustProxy` allows. */
+/**
+ * The client address of a request, honouring `X-Forwarded-For` only as `trustProxy` allows.
+ *
+ * @example
+ * clientIp(req);                 // the socket peer, e.g. '10.0.0.9'
+ * clientIp(req, 1);              // behind one proxy of yours: the address it saw
+ */
 export function clientIp(request: IncomingRequestLike, trustProxy: boolean | number = false): string | undefined {
   const peer = normalizeIp(request.socket?.remoteAddress ?? undefined);
   if (trustProxy === false || trustProxy === 0) return peer;
@@ -64,7 +70,13 @@ export function clientIp(request: IncomingRequestLike, trustProxy: boolean | num
   return normalizeIp(chain[index]);
 }
 
-/** The request facts `log()` uses: client address and user agent. */
+/**
+ * The request facts `log()` uses: client address and user agent.
+ *
+ * @example
+ * // Carry them into a background job, then restore them there with auditContext.run().
+ * queue.push({ ...job, context: requestContext(req, { trustProxy: 1 }) });
+ */
 export function requestContext(request: IncomingRequestLike, options: RequestContextOptions = {}): RequestContext {
   return { ip: clientIp(request, options.trustProxy ?? false), user_agent: header(request, 'user-agent') };
 }

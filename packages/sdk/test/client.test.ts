@@ -9,6 +9,7 @@ import {
   AuditLedgeHttpError,
   AuditLedgeQueueFullError,
   AuditLedgeValidationError,
+  type EventFilters,
   type EventInput,
 } from '../src/index.js';
 import { type FaultProxy, startProxy } from './fault-proxy.js';
@@ -44,7 +45,10 @@ describe('the seed event', () => {
     const receipt = await audit.log(seed);
     expect(receipt).toMatchObject({ organization_id: 'org_acme', replayed: false });
     expect(receipt.id).toMatch(/^evt_/);
-    expect(receipt.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
+    // A UUIDv7: time-ordered, so the server's idempotency index grows at its end.
+    expect(receipt.idempotency_key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const keyTime = Number.parseInt(receipt.idempotency_key.replaceAll('-', '').slice(0, 12), 16);
+    expect(Math.abs(keyTime - Date.now())).toBeLessThan(60_000);
 
     const stored = await audit.getEvent(receipt.id);
     expect(stored).toMatchObject({
@@ -145,6 +149,9 @@ describe('local validation', () => {
       expect.objectContaining({ code: 'invalid_query', issues: [expect.objectContaining({ path: 'action' })] }),
     );
     expect(() => audit.query({ organization_id: 'org_acme', limit: 5000 })).toThrow(/limit/);
+    expect(() => audit.query({ organization_id: 'org_acme', actor: 'alice' } as EventFilters)).toThrow(
+      /actor: is not a filter/,
+    );
   });
 });
 

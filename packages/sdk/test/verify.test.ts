@@ -103,6 +103,33 @@ describe('verifyEvent on genuine replies', () => {
     expect(second).toMatchObject({ ok: true, previous: { size: first.checkpoint.size } });
   });
 
+  it('still verifies an event whose personal values were erased, and refuses to show them back', async () => {
+    proxy.behavior = () => ({ kind: 'forward' });
+    const { org, receipts } = await freshLog(1);
+    const erased = await fetch(`${server.url}/v1/organizations/${org}/erasures`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ actor_id: 'user_abc123' }),
+    });
+    expect(erased.status).toBe(200);
+    const result = await client().verifyEvent(receipts[0] as EventReceipt);
+    expect(result).toMatchObject({
+      ok: true,
+      event: { erased: ['actor.email', 'actor.name', 'metadata.ip', 'metadata.user_agent'] },
+    });
+    if (result.ok) expect(result.event.actor.email).toEqual({ sha256: expect.any(String) });
+
+    // A server that shows an erased value again (without a disclosure that opens the commitment).
+    tamperEventReplies((reply) => {
+      reply.actor.email = 'alice@acme.com';
+    });
+    expect(await client().verifyEvent(receipts[0] as EventReceipt)).toMatchObject({
+      ok: false,
+      code: 'event_mismatch',
+    });
+    proxy.behavior = () => ({ kind: 'forward' });
+  });
+
   it('needs a pinned verifier key', async () => {
     const audit = new AuditLedge(server.adminKey, { baseUrl: server.url, drainOnExit: false });
     await expect(audit.verifyEvent('evt_x')).rejects.toMatchObject({ code: 'invalid_usage' });

@@ -2,22 +2,27 @@
 // server.ts listens; tests drive the app with app.inject().
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { authenticateHttp } from './auth/session.js';
 import type { Config } from './config.js';
 import type { AppContext, Caller } from './context.js';
 import { AppError } from './errors.js';
+import { registerOpenApi } from './http/openapi.js';
 import { sendProblem, toAppError } from './http/problem.js';
 import { Checkpointer } from './ledger/checkpointer.js';
 import { Ledger } from './ledger/ledger.js';
+import { RetentionPruner } from './ledger/retention-pruner.js';
 import { loadSigningKey } from './ledger/signing-key.js';
+import { registerActionRoutes } from './routes/actions.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerDashboard } from './routes/dashboard.js';
+import { registerDocsRoutes } from './routes/docs.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerExportRoutes } from './routes/exports.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerOperationsRoutes } from './routes/operations.js';
 import { registerOrganizationRoutes } from './routes/organizations.js';
+import { registerRetentionRoutes } from './routes/retention.js';
 import { registerViewerRoutes } from './routes/viewer.js';
 import { ensureDefaultProject } from './services/projects/ensure-default-project.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
@@ -49,6 +54,8 @@ export interface BuildAppOptions {
   store?: Store;
   /** Fastify logger: pass false to silence (tests), or pino options. */
   logger?: boolean | Record<string, unknown>;
+  /** Sees every route as it is registered (tests: every route has a response schema). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The largest request body any route accepts: a 1000-event batch of up to 5 MiB. */
@@ -72,7 +79,8 @@ export async function createAppContext(
     signingKey: config.signingKey,
   });
   const checkpointer = new Checkpointer({ store, key: signingKey, originPrefix: config.logOriginPrefix, now });
-  const ctx: AppContext = { config, store, ledger, now, cursorKey, signingKey, checkpointer };
+  const retention = new RetentionPruner({ store, config: config.retention, now });
+  const ctx: AppContext = { config, store, ledger, now, cursorKey, signingKey, checkpointer, retention };
   const { projectId, adminKey } = await ensureDefaultProject(ctx);
   return { ctx, projectId, adminKey };
 }
@@ -101,6 +109,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
   app.decorate('auditledge', { ...ctx, defaultProjectId: projectId, initialAdminKey: adminKey });
   app.decorateRequest('caller', null);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  // Before any route: the OpenAPI generator collects routes as they are added.
+  await registerOpenApi(app);
 
   // JSON.parse keeps "__proto__" as a plain own property (no prototype pollution), so validation
   // can name the offending field instead of the parser rejecting the body blindly.
@@ -153,11 +164,28 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerLogRoutes(app, ctx, authenticateRequest);
   registerExportRoutes(app, ctx, authenticateRequest);
   registerOrganizationRoutes(app, ctx, authenticateRequest);
+  registerRetentionRoutes(app, ctx, authenticateRequest);
+  registerActionRoutes(app, ctx, authenticateRequest);
+  registerDocsRoutes(app);
 
   ctx.checkpointer.start(config.checkpointIntervalMs, (error) =>
     app.log.error({ err: error }, 'signing checkpoints failed; will retry'),
   );
+  ctx.retention.start(
+    config.retention.intervalMs,
+    (report) => {
+      if (report.events > 0) app.log.info({ retention: report }, 'retention deleted expired events');
+      if (report.unresolved.length > 0) {
+        app.log.warn(
+          { organizations: report.unresolved.slice(0, 100) },
+          'retention skipped organizations whose plan is not configured; nothing of theirs was deleted',
+        );
+      }
+    },
+    (error) => app.log.error({ err: error }, 'retention pass failed; will retry'),
+  );
   app.addHook('onClose', async () => {
+    await ctx.retention.stop();
     // Drain first: every queued event is committed (and covered by a checkpoint) before the store closes.
     await ledger.close();
     await ctx.checkpointer.stop();

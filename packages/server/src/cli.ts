@@ -226,8 +226,12 @@ program
     const verdict = verifier.finish();
     if (verdict.ok) {
       const scope = verdict.complete ? 'every event of the log' : `a filtered export (${verdict.filter})`;
+      const pruned =
+        verdict.prunedEvents > 0
+          ? `, ${verdict.prunedEvents.toLocaleString('en-US')} of them deleted by retention (position and leaf hash only)`
+          : '';
       process.stdout.write(
-        `OK: ${verdict.events.toLocaleString('en-US')} events verified (${scope}) against the signed checkpoint of ${verdict.organizationId} at size ${verdict.treeSize.toLocaleString('en-US')}, root ${verdict.rootHash}\n`,
+        `OK: ${verdict.events.toLocaleString('en-US')} events verified (${scope}${pruned}) against the signed checkpoint of ${verdict.organizationId} at size ${verdict.treeSize.toLocaleString('en-US')}, root ${verdict.rootHash}\n`,
       );
       return;
     }

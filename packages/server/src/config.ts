@@ -33,7 +33,36 @@ export interface Config {
    * sources such as `https://app.example.com`); default `'self'`. The console is never framed.
    */
   readonly frameAncestors: readonly string[];
+  /** How long event payloads are kept, by plan (docs/retention.md). */
+  readonly retention: RetentionConfig;
 }
+
+/** Retention settings; organizations choose a plan or a window over the API. */
+export interface RetentionConfig {
+  /**
+   * Named plans and their windows in days, from AUDITLEDGE_RETENTION_PLANS (a JSON object, which
+   * replaces the defaults): `{"free": 30, "pro": 365, "enterprise": 2555}`.
+   */
+  readonly plans: Readonly<Record<string, number>>;
+  /** The project default plan for organizations without their own (AUDITLEDGE_RETENTION_DEFAULT_PLAN, `enterprise`). */
+  readonly defaultPlan: string;
+  /** An explicit project default window (AUDITLEDGE_RETENTION_DEFAULT_DAYS) that wins over the plan's; null = the plan's. */
+  readonly defaultDays: number | null;
+  /** How long a shortened window waits before it applies (AUDITLEDGE_RETENTION_GRACE_DAYS, 7). */
+  readonly graceDays: number;
+  /** How often the retention job runs (AUDITLEDGE_RETENTION_INTERVAL_MS, hourly). */
+  readonly intervalMs: number;
+  /** Events deleted per transaction (AUDITLEDGE_RETENTION_BATCH_SIZE, 1000). */
+  readonly batchSize: number;
+}
+
+export const DEFAULT_RETENTION_PLANS: Readonly<Record<string, number>> = Object.freeze({
+  free: 30,
+  pro: 365,
+  enterprise: 2555,
+});
+/** The longest window a plan or organization may have: a century, in days. */
+export const MAX_RETENTION_DAYS = 36_500;
 
 export const DEFAULT_PORT = 4680;
 
@@ -130,7 +159,62 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     checkpointIntervalMs,
     publicUrl,
     frameAncestors: Object.freeze(frameAncestors),
+    retention: loadRetentionConfig(env),
   });
+}
+
+function loadRetentionConfig(env: Record<string, string | undefined>): RetentionConfig {
+  const plans: Record<string, number> = Object.create(null);
+  if (env.AUDITLEDGE_RETENTION_PLANS === undefined || env.AUDITLEDGE_RETENTION_PLANS === '') {
+    Object.assign(plans, DEFAULT_RETENTION_PLANS);
+  } else {
+    const usage = `AUDITLEDGE_RETENTION_PLANS must be a JSON object of plan names (a-z, 0-9, _ or -) to days 1-${MAX_RETENTION_DAYS}, like {"free":30,"pro":365}`;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.AUDITLEDGE_RETENTION_PLANS);
+    } catch {
+      throw new ConfigError(usage);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.keys(parsed).length === 0) {
+      throw new ConfigError(usage);
+    }
+    for (const [name, days] of Object.entries(parsed)) {
+      if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) || !isDays(days)) {
+        throw new ConfigError(`${usage}; got ${JSON.stringify(name)}: ${JSON.stringify(days)}`);
+      }
+      plans[name] = days;
+    }
+  }
+  const defaultPlan = env.AUDITLEDGE_RETENTION_DEFAULT_PLAN || 'enterprise';
+  if (!Object.hasOwn(plans, defaultPlan)) {
+    throw new ConfigError(
+      `AUDITLEDGE_RETENTION_DEFAULT_PLAN must name a plan (${Object.keys(plans).join(', ')}), got "${defaultPlan}"`,
+    );
+  }
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+  const defaultDays =
+    env.AUDITLEDGE_RETENTION_DEFAULT_DAYS === undefined || env.AUDITLEDGE_RETENTION_DEFAULT_DAYS === ''
+      ? null
+      : integer('AUDITLEDGE_RETENTION_DEFAULT_DAYS', 0, 1, MAX_RETENTION_DAYS);
+  return Object.freeze({
+    plans: Object.freeze(plans),
+    defaultPlan,
+    defaultDays,
+    graceDays: integer('AUDITLEDGE_RETENTION_GRACE_DAYS', 7, 0, 365),
+    intervalMs: integer('AUDITLEDGE_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 24 * 3_600_000),
+    batchSize: integer('AUDITLEDGE_RETENTION_BATCH_SIZE', 1000, 1, 10_000),
+  });
+}
+
+function isDays(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_RETENTION_DAYS;
 }
 
 function kebab(name: string): string {

@@ -2,6 +2,7 @@
 import type { Config } from './config.js';
 import type { Checkpointer } from './ledger/checkpointer.js';
 import type { Ledger } from './ledger/ledger.js';
+import type { RetentionPruner } from './ledger/retention-pruner.js';
 import type { SigningKey } from './ledger/signing-key.js';
 import type { Scope, Store } from './store/store.js';
 
@@ -15,6 +16,8 @@ export interface AppContext {
   readonly cursorKey: Uint8Array;
   readonly signingKey: SigningKey;
   readonly checkpointer: Checkpointer;
+  /** The retention job; `pruneExpired()` runs one pass on demand. */
+  readonly retention: RetentionPruner;
 }
 
 /** The authenticated principal of a request. */

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'gone'
   | 'method_not_allowed'
   | 'idempotency_conflict'
   | 'invalid_cursor'
@@ -23,6 +24,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  gone: 410,
   method_not_allowed: 405,
   idempotency_conflict: 409,
   payload_too_large: 413,
@@ -38,6 +40,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   unauthorized: 'Authentication required',
   forbidden: 'Not allowed',
   not_found: 'Not found',
+  gone: 'Deleted by retention',
   method_not_allowed: 'Method not allowed',
   idempotency_conflict: 'Idempotency key reused with a different request',
   payload_too_large: 'Payload too large',
@@ -49,12 +52,20 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly issues: ValidationIssue[];
+  /** RFC 9457 extension members added to the problem body (e.g. the retention rule of a 410). */
+  readonly extensions: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, detail: string, issues: ValidationIssue[] = []) {
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    issues: ValidationIssue[] = [],
+    extensions: Readonly<Record<string, unknown>> = {},
+  ) {
     super(detail);
     this.name = 'AppError';
     this.code = code;
     this.issues = issues;
+    this.extensions = extensions;
   }
 
   get status(): number {

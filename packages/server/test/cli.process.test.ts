@@ -8,7 +8,10 @@ import { CLI, startServerProcess, waitForExit } from './process.js';
 
 const dataDir = tempDir('auditledge-cli-');
 const run = (...args: string[]) =>
-  execFileSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8', env: { ...process.env, AUDITLEDGE_LOG_LEVEL: 'silent' } });
+  execFileSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], {
+    encoding: 'utf8',
+    env: { ...process.env, AUDITLEDGE_LOG_LEVEL: 'silent' },
+  });
 
 let verifierKey: string;
 beforeAll(async () => {

@@ -29,4 +29,6 @@ vi.mock('./helpers.js', async (importOriginal) => {
 describe.skipIf(!postgresTestsEnabled)('API on PostgreSQL', async () => {
   await import('./events.happy.test.js');
   await import('./ledger.proofs.test.js');
+  await import('./actions.api.test.js');
+  await import('./retention.api.test.js');
 });

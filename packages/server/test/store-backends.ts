@@ -14,6 +14,8 @@ export interface StoreBackend {
   cleanup?(): Promise<void>;
   /** Runs raw SQL as the application would, to prove the database itself refuses tampering. */
   execute(store: Store, sql: string): Promise<void>;
+  /** Runs raw SQL inside a transaction that opened the retention maintenance path. */
+  executeAsRetention(store: Store, sql: string): Promise<void>;
   logHead(store: Store, projectId: string, organizationId: string): Promise<Pick<LogHeadRow, 'size' | 'root_hash'>>;
 }
 
@@ -31,6 +33,14 @@ export function storeBackends(): StoreBackend[] {
     },
     async execute(store, sql) {
       (store as SqliteStore).rawDatabase.exec(sql);
+    },
+    async executeAsRetention(store, sql) {
+      const db = (store as SqliteStore).rawDatabase;
+      db.transaction(() => {
+        db.exec('UPDATE ledger_maintenance SET active = 2 WHERE id = 1');
+        db.exec(sql);
+        db.exec('UPDATE ledger_maintenance SET active = 0 WHERE id = 1');
+      })();
     },
     async logHead(store, projectId, organizationId) {
       return (store as SqliteStore).rawDatabase
@@ -57,6 +67,9 @@ export function storeBackends(): StoreBackend[] {
     // TRUNCATE grants (postgres.append-only.test.ts); the triggers must stop everyone else too.
     async execute(_store, sql) {
       await database?.execute(sql);
+    },
+    async executeAsRetention(_store, sql) {
+      await database?.execute(`BEGIN; SET LOCAL auditledge.maintenance = 'retention'; ${sql}; COMMIT;`);
     },
     async logHead(store, projectId, organizationId) {
       const head = await store.getLogHead(projectId, organizationId);

@@ -29,8 +29,9 @@ export function isValidAction(action: string): boolean {
   return segmentLength > 0 && segments >= EVENT_LIMITS.minActionSegments;
 }
 
-// Leading verbs (`delete_user`) move after the noun in the past tense (`user.deleted`).
-const PAST_TENSE: ReadonlyMap<string, string> = new Map([
+// Leading verbs (`delete_user`) move after the noun in the past tense (`user.deleted`); also the
+// irregular verbs the action-family normalizer (action-family.ts) needs.
+export const PAST_TENSE: ReadonlyMap<string, string> = new Map([
   ['access', 'accessed'],
   ['accept', 'accepted'],
   ['activate', 'activated'],

@@ -1,6 +1,8 @@
 export { actionProblem, isValidAction, suggestAction } from './action.js';
+export { actionFamily, nearDuplicateActions, pastTenseVerb, singularNoun } from './action-family.js';
 export { SEED_EVENT_JSON, seedEvent } from './fixtures.js';
 export { BATCH_LIMITS, EVENT_LIMITS, FORBIDDEN_KEYS } from './limits.js';
+export { joinIndex, joinKey } from './path.js';
 export { closestMatch } from './suggest.js';
 export { formatTimestamp, type InstantResult, parseDate, parseTimestamp } from './timestamp.js';
 export type {

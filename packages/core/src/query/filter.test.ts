@@ -155,6 +155,7 @@ describe('mergeFilters', () => {
         exclude: fc.array(fc.constantFrom({ type: 'invoice' }, { id: 'i1' }), { maxLength: 1 }),
       }),
       outcomes: clause(fc.constantFrom('success' as const, 'failure' as const)),
+      subjects: clause(fc.constantFrom('u1', 'i1', 'a@x.io')),
       since: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
       until: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
       text: fc.array(fc.constantFrom('alice', 'bob'), { maxLength: 1 }),

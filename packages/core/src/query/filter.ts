@@ -29,6 +29,11 @@ export interface EventFilter {
   /** Matches the primary resource OR any target. */
   resources: FilterClause<ResourceRef>;
   outcomes: FilterClause<EventOutcome>;
+  /**
+   * Subject access (GDPR Art. 15): a person's id or email; matches events where they are the actor
+   * (by id or email) or the primary resource or any target (by id).
+   */
+  subjects: FilterClause<string>;
   since?: number;
   until?: number;
   text: string[];
@@ -42,6 +47,7 @@ export function emptyFilter(): EventFilter {
     actions: { include: [], exclude: [] },
     resources: { include: [], exclude: [] },
     outcomes: { include: [], exclude: [] },
+    subjects: { include: [], exclude: [] },
     text: [],
   };
 }
@@ -164,6 +170,7 @@ export function mergeFilters(a: EventFilter, b: EventFilter): EventFilter {
       exclude: unique([...a.resources.exclude, ...b.resources.exclude], resourceKey),
     },
     outcomes: strings(a.outcomes, b.outcomes, same),
+    subjects: strings(a.subjects, b.subjects, same),
     text: unique([...a.text, ...b.text]),
   };
   const since = a.since === undefined ? b.since : b.since === undefined ? a.since : Math.max(a.since, b.since);
@@ -235,6 +242,11 @@ export function eventMatchesFilter(event: FilterableEvent, filter: EventFilter):
   const resourceMatches = (ref: ResourceRef) =>
     objects.some((o) => (ref.type === undefined || o.type === ref.type) && (ref.id === undefined || o.id === ref.id));
   if (!clauseMatches(filter.resources, resourceMatches)) return false;
+  const subjectMatches = (subject: string) =>
+    event.actor.id === subject ||
+    (event.actor.email !== undefined && event.actor.email.toLowerCase() === subject.toLowerCase()) ||
+    objects.some((o) => o.id === subject);
+  if (!clauseMatches(filter.subjects, subjectMatches)) return false;
   if (filter.since !== undefined || filter.until !== undefined) {
     const at = Date.parse(event.timestamp);
     if (filter.since !== undefined && !(at >= filter.since)) return false;

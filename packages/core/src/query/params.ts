@@ -15,6 +15,7 @@ export const FILTER_PARAMS = [
   'resource_type',
   'resource_id',
   'outcome',
+  'subject',
   'since',
   'until',
   'q',
@@ -61,6 +62,8 @@ export function filterFromParams(params: Readonly<Record<string, string | undefi
   }
   const outcome = param('outcome');
   if (outcome !== undefined) take('outcome', outcomeTerm(outcome), (v) => filter.outcomes.include.push(v));
+  const subject = param('subject');
+  if (subject !== undefined) take('subject', idTerm(subject), (v) => filter.subjects.include.push(v));
   const since = param('since');
   if (since !== undefined) take('since', instantTerm(since), (v) => (filter.since = v));
   const until = param('until');

@@ -46,6 +46,7 @@ const KEYS = [
   'resource_type',
   'resource_id',
   'outcome',
+  'subject',
   'after',
   'since',
   'before',
@@ -233,6 +234,9 @@ export function parseQuery(q: string): ParseQueryResult {
           break;
         case 'outcome':
           apply(issues, term, outcomeTerm(value), (v) => filter.outcomes[clauseSide].push(v));
+          break;
+        case 'subject':
+          apply(issues, term, idTerm(value), (v) => filter.subjects[clauseSide].push(v));
           break;
         case 'after':
         case 'since':

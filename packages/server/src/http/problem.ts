@@ -74,5 +74,5 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   return reply
     .code(error.status)
     .type('application/problem+json')
-    .send(problemFor(error.code, error.message, request.id, error.issues));
+    .send({ ...error.extensions, ...problemFor(error.code, error.message, request.id, error.issues) });
 }

@@ -1,7 +1,7 @@
 // The checkpoint signing key: supplied by config, or generated on first start into the data
-// directory with mode 0600. Created with O_EXCL so processes sharing a data directory that start
-// together end up with the same key.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// directory with mode 0600. Processes sharing a data directory that start together end up with
+// the same key.
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSignerKey, type NoteSigner, parseSignerKey, verifierKeyFor } from '@auditledge/core';
 import { ConfigError } from '../config.js';
@@ -23,10 +23,18 @@ export function loadSigningKey(options: {
   if (text === undefined) {
     const path = join(options.dataDir, SIGNING_KEY_FILE);
     mkdirSync(options.dataDir, { recursive: true });
-    try {
-      writeFileSync(path, `${generateSignerKey(options.keyName)}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Write a complete file under a private name, then link it into place: link() fails if the
+    // key exists, so a process starting at the same moment reads either nothing or the whole key.
+    if (!existsSync(path)) {
+      const candidate = `${path}.${process.pid}.${Date.now()}.tmp`;
+      writeFileSync(candidate, `${generateSignerKey(options.keyName)}\n`, { mode: 0o600, flag: 'wx' });
+      try {
+        linkSync(candidate, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(candidate);
+      }
     }
     text = readFileSync(path, 'utf8');
   }

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireScope } from '../auth/authenticate.js';
 import type { AppContext, Caller } from '../context.js';
 import { AppError } from '../errors.js';
+import { bearer, documentOnly, json, pathParams, problems, raw } from '../http/schemas.js';
 import { listOrganizations } from '../services/viewer/list-organizations.js';
 
 export const DASHBOARD_DIST = fileURLToPath(new URL('../../../dashboard/dist/', import.meta.url));
@@ -91,10 +92,60 @@ export async function registerDashboard(
     strictTransportSecurity: false,
   });
 
-  app.get('/v1/organizations', { preHandler: authenticateRequest }, async (request) => {
-    const caller = request.caller as Caller;
-    requireScope(caller, 'events:read');
-    return { data: await listOrganizations(ctx, caller) };
+  app.get(
+    '/v1/organizations',
+    {
+      preHandler: authenticateRequest,
+      schema: {
+        tags: ['organizations'],
+        operationId: 'listOrganizations',
+        summary: 'Organizations with a log, and their event counts',
+        description:
+          "A pinned caller sees only its organization; the project's system log (auditledge:system) comes last.",
+        security: bearer('events:read'),
+        response: {
+          200: json('The organizations', {
+            type: 'object',
+            required: ['data'],
+            additionalProperties: false,
+            properties: {
+              data: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['organization_id', 'event_count'],
+                  additionalProperties: false,
+                  properties: {
+                    organization_id: { type: 'string' },
+                    event_count: { type: 'integer', minimum: 0, description: 'Events ever appended (the tree size)' },
+                  },
+                },
+              },
+            },
+          }),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const caller = request.caller as Caller;
+      requireScope(caller, 'events:read');
+      return { data: await listOrganizations(ctx, caller) };
+    },
+  );
+
+  const page = (operationId: string, summary: string, description: string, contentType = 'text/html') => ({
+    schema: {
+      tags: ['dashboard'],
+      operationId,
+      summary,
+      description,
+      response: {
+        200: raw(summary, contentType),
+        503: raw('The dashboard is not built (`npm run build`)', 'text/plain'),
+        ...problems(404),
+      },
+    },
   });
 
   const files = loadDist(options.distDir ?? DASHBOARD_DIST);
@@ -107,29 +158,65 @@ export async function registerDashboard(
     return reply.type(file.type).header('cache-control', cache).send(file.body);
   };
 
-  app.get('/', async (_request, reply) => {
-    reply.header('content-security-policy', consoleCsp);
-    return sendFile(reply, 'index.html', 'no-cache');
-  });
+  app.get(
+    '/',
+    page('getConsole', 'The operator console', 'Sign in with an admin API key.'),
+    async (_request, reply) => {
+      reply.header('content-security-policy', consoleCsp);
+      return sendFile(reply, 'index.html', 'no-cache');
+    },
+  );
 
-  app.get('/viewer', async (_request, reply) => {
-    // The viewer alone may be framed: CSP frame-ancestors governs, so X-Frame-Options must go.
-    reply.removeHeader('x-frame-options');
-    reply.header('content-security-policy', viewerCsp);
-    // The fragment (#token=…) never reaches the server; keep the page out of caches anyway.
-    return sendFile(reply, 'viewer.html', 'no-store');
-  });
+  app.get(
+    '/viewer',
+    page(
+      'getViewer',
+      'The embeddable customer viewer',
+      'Opened with a viewer token in the URL fragment (#token=…); the only page that may be framed, by AUDITLEDGE_FRAME_ANCESTORS.',
+    ),
+    async (_request, reply) => {
+      // The viewer alone may be framed: CSP frame-ancestors governs, so X-Frame-Options must go.
+      reply.removeHeader('x-frame-options');
+      reply.header('content-security-policy', viewerCsp);
+      // The fragment (#token=…) never reaches the server; keep the page out of caches anyway.
+      return sendFile(reply, 'viewer.html', 'no-store');
+    },
+  );
 
-  app.get(`/${ELEMENT_SCRIPT}`, async (_request, reply) => {
-    // Loaded by other origins' pages (<script type="module"> fetches with CORS).
-    reply.header('access-control-allow-origin', '*');
-    reply.header('cross-origin-resource-policy', 'cross-origin');
-    return sendFile(reply, ELEMENT_SCRIPT, 'no-cache');
-  });
+  app.get(
+    `/${ELEMENT_SCRIPT}`,
+    page(
+      'getViewerElement',
+      'The <auditledge-viewer> element script',
+      'A module script other origins may load (CORS) to embed the viewer.',
+      'text/javascript',
+    ),
+    async (_request, reply) => {
+      // Loaded by other origins' pages (<script type="module"> fetches with CORS).
+      reply.header('access-control-allow-origin', '*');
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+      return sendFile(reply, ELEMENT_SCRIPT, 'no-cache');
+    },
+  );
 
-  app.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
-    const path = `assets/${request.params['*']}`;
-    if (path.includes('..')) throw new AppError('not_found', 'no such file');
-    return sendFile(reply, path, 'public, max-age=31536000, immutable');
-  });
+  app.get<{ Params: { '*': string } }>(
+    '/assets/*',
+    {
+      config: documentOnly({
+        url: '/assets/:asset_path',
+        params: pathParams({ asset_path: 'A content-hashed file of the dashboard build' }),
+      }),
+      schema: {
+        tags: ['dashboard'],
+        operationId: 'getDashboardAsset',
+        summary: 'Dashboard scripts, styles and images (immutable)',
+        response: { 200: raw('The file', 'application/octet-stream'), ...problems(404) },
+      },
+    },
+    async (request, reply) => {
+      const path = `assets/${request.params['*']}`;
+      if (path.includes('..')) throw new AppError('not_found', 'no such file');
+      return sendFile(reply, path, 'public, max-age=31536000, immutable');
+    },
+  );
 }

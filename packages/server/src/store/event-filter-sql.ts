@@ -65,6 +65,15 @@ export function eventFilterSql(logId: number, filter: EventFilter, dialect: Filt
   if (filter.outcomes.exclude.length > 0)
     add(`e.outcome NOT IN (${marks(filter.outcomes.exclude)})`, ...filter.outcomes.exclude);
 
+  if (filter.subjects.include.length > 0) {
+    const parts = filter.subjects.include.map((subject) => subjectMatch(logId, subject));
+    add(`(${parts.map((p) => p.sql).join(' OR ')})`, ...parts.flatMap((p) => p.params));
+  }
+  for (const subject of filter.subjects.exclude) {
+    const part = subjectMatch(logId, subject);
+    add(`NOT ${part.sql}`, ...part.params);
+  }
+
   if (filter.since !== undefined) add('e.ts >= ?', filter.since);
   if (filter.until !== undefined) add('e.ts < ?', filter.until);
 
@@ -89,30 +98,36 @@ function actionMatch(pattern: string): SqlFragment {
 }
 
 /**
- * A resource filter matches the primary resource or any target of the event. Written as an OR of
- * two independently indexable terms so the planner can union two index lookups instead of
- * scanning the log.
+ * A resource filter matches the primary resource or any target of the event. With an id, it is
+ * written as one `IN` over a UNION of two index lookups (events by resource id, targets by id), so
+ * neither SQLite nor PostgreSQL scans the log; a type alone is not selective and stays a plain OR.
  */
 function resourceMatch(logId: number, ref: { type?: string; id?: string }): SqlFragment {
-  const primary: string[] = [];
-  const target: string[] = [];
-  const primaryParams: unknown[] = [];
-  const targetParams: unknown[] = [];
-  if (ref.type !== undefined) {
-    primary.push('e.resource_type = ?');
-    primaryParams.push(ref.type);
-    target.push('t.type = ?');
-    targetParams.push(ref.type);
-  }
   if (ref.id !== undefined) {
-    primary.push('e.resource_id = ?');
-    primaryParams.push(ref.id);
-    target.push('t.id = ?');
-    targetParams.push(ref.id);
+    const typed = ref.type !== undefined;
+    return {
+      sql: `e.rowid_ IN (SELECT p.rowid_ FROM events p WHERE p.log_id = ? AND p.resource_id = ?${typed ? ' AND p.resource_type = ?' : ''}
+        UNION ALL SELECT t.event_rowid FROM event_targets t WHERE t.log_id = ? AND t.id = ?${typed ? ' AND t.type = ?' : ''})`,
+      params: typed ? [logId, ref.id, ref.type, logId, ref.id, ref.type] : [logId, ref.id, logId, ref.id],
+    };
   }
-  if (primary.length === 0) return { sql: '1 = 1', params: [] };
+  if (ref.type === undefined) return { sql: '1 = 1', params: [] };
   return {
-    sql: `((${primary.join(' AND ')}) OR e.rowid_ IN (SELECT t.event_rowid FROM event_targets t WHERE t.log_id = ? AND ${target.join(' AND ')}))`,
-    params: [...primaryParams, logId, ...targetParams],
+    sql: '(e.resource_type = ? OR e.rowid_ IN (SELECT t.event_rowid FROM event_targets t WHERE t.log_id = ? AND t.type = ?))',
+    params: [ref.type, logId, ref.type],
+  };
+}
+
+/**
+ * Subject access: the person is the actor (id, or email — stored lowercased) or the id of the
+ * primary resource or of a target: one `IN` over a UNION of index lookups.
+ */
+function subjectMatch(logId: number, subject: string): SqlFragment {
+  return {
+    sql: `e.rowid_ IN (SELECT p.rowid_ FROM events p WHERE p.log_id = ? AND p.actor_id = ?
+      UNION ALL SELECT p.rowid_ FROM events p WHERE p.log_id = ? AND p.actor_email = ?
+      UNION ALL SELECT p.rowid_ FROM events p WHERE p.log_id = ? AND p.resource_id = ?
+      UNION ALL SELECT t.event_rowid FROM event_targets t WHERE t.log_id = ? AND t.id = ?)`,
+    params: [logId, subject, logId, subject.toLowerCase(), logId, subject, logId, subject],
   };
 }

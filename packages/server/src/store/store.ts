@@ -121,8 +121,95 @@ export interface ErasureRewrite {
   erasedFields: number;
 }
 
+/**
+ * An organization's retention setting: a named plan, an explicit window in days (which wins over
+ * the plan's), or neither (follow the project default). A shortening waits in `pending_*` until
+ * `pending_effective_at`; `pending_effective_at` null = nothing pending.
+ */
+export interface RetentionPolicyRow {
+  project_id: string;
+  organization_id: string;
+  plan: string | null;
+  days: number | null;
+  /** When the setting in force took effect (epoch ms); null: the project default, never changed. */
+  effective_at: number | null;
+  pending_plan: string | null;
+  pending_days: number | null;
+  pending_effective_at: number | null;
+  updated_at: number;
+}
+
+/** The rule a retention pass applied: recorded with every event it deleted. */
+export interface RetentionRule {
+  plan: string | null;
+  days: number;
+  source: 'organization' | 'project';
+}
+
+/** One log the retention job looks at, with its organization's setting (null: none stored). */
+export interface RetentionTargetRow {
+  log_id: number;
+  project_id: string;
+  organization_id: string;
+  policy: RetentionPolicyRow | null;
+}
+
+export interface PruneRequest {
+  logId: number;
+  /** Events received (server time) before this instant are due. */
+  receivedBefore: number;
+  /** At most this many events in this one transaction. */
+  limit: number;
+  prunedAt: number;
+  rule: RetentionRule;
+}
+
+/** What is left of an event retention deleted: enough to answer 410 and to place it in its log. */
+export interface PrunedEventRow {
+  id: string;
+  organization_id: string;
+  sequence: number;
+  received_at: number;
+  pruned_at: number;
+  /** The cutoff of the pass that deleted it. */
+  received_before: number;
+  rule: RetentionRule;
+}
+
 export interface NewApiKey {
   row: ApiKeyRow;
+}
+
+/** How a project treats actions missing from its catalog or metadata failing an action's schema. */
+export type ActionEnforcement = 'off' | 'warn' | 'enforce';
+export const ACTION_ENFORCEMENTS: readonly ActionEnforcement[] = ['off', 'warn', 'enforce'];
+
+/** One entry of a project's action catalog. */
+export interface CatalogActionRow {
+  project_id: string;
+  action: string;
+  description: string | null;
+  /** JSON text of the JSON Schema an event's `metadata` must satisfy; null = any metadata. */
+  metadata_schema: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A catalog upsert: a field left undefined keeps its stored value (null clears it). */
+export interface CatalogActionPut {
+  projectId: string;
+  action: string;
+  description?: string | null;
+  metadataSchema?: string | null;
+  at: number;
+}
+
+/** An action as seen in a project's logs: events appended with it, first and last arrival (epoch ms). */
+export interface ActionStatsRow {
+  action: string;
+  count: number;
+  first_seen: number;
+  last_seen: number;
 }
 
 /** What a backend can do beyond the contract, so callers branch on capability, never on dialect. */
@@ -184,6 +271,40 @@ export interface Store {
     query: ErasureQuery,
     rewrite: (row: EventRow) => ErasureRewrite | null,
   ): Promise<{ events: number; fields: number }>;
+
+  /** The organization's stored retention setting, if any. */
+  getRetentionPolicy(projectId: string, organizationId: string): Promise<RetentionPolicyRow | undefined>;
+  /** Creates or replaces an organization's retention setting. */
+  putRetentionPolicy(row: RetentionPolicyRow): Promise<void>;
+  /** Every log (all projects) by log id after `afterLogId`, with its stored setting; at most `limit`. */
+  listRetentionTargets(afterLogId: number, limit: number): Promise<RetentionTargetRow[]>;
+  /**
+   * Retention, through the database's maintenance path, in ONE transaction: takes the log's oldest
+   * remaining events in sequence order while they were received before the cutoff (at most
+   * `limit`), records a tombstone for each (id, sequence, received_at, the rule), and deletes the
+   * event rows with their targets, search text and idempotency keys. Leaf hashes (Merkle level 0),
+   * every other Merkle node, checkpoints and the log head are never touched, so every proof still
+   * verifies. Returns how many events were deleted (0 when another node is pruning this log).
+   */
+  pruneEvents(request: PruneRequest): Promise<number>;
+  /** The tombstone of an event retention deleted, in the project. */
+  getPrunedEvent(projectId: string, eventId: string): Promise<PrunedEventRow | undefined>;
+  /** Sequences in [start, end) of one log whose events retention deleted, ascending. */
+  listPrunedSequences(logId: number, start: number, end: number): Promise<number[]>;
+
+  /** The project's action catalog, by action. */
+  listCatalogActions(projectId: string): Promise<CatalogActionRow[]>;
+  /** Creates or updates one catalog entry; `created` tells which. */
+  putCatalogAction(put: CatalogActionPut): Promise<{ row: CatalogActionRow; created: boolean }>;
+  /** The project's catalog enforcement; `off` until set. */
+  getActionEnforcement(projectId: string): Promise<ActionEnforcement>;
+  setActionEnforcement(projectId: string, enforcement: ActionEnforcement, at: number): Promise<void>;
+  /**
+   * Every action appended to any of the project's logs, by action. The counts are kept by
+   * appendEvents in its own transaction (one upsert per log and action of a group commit) and
+   * count every event ever appended: retention and erasure do not lower them.
+   */
+  listActionStats(projectId: string): Promise<ActionStatsRow[]>;
 
   /** A secret shared by every node of a deployment (cursor signing), created on first use. */
   getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array>;

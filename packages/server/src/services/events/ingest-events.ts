@@ -1,6 +1,7 @@
 // ingestEvents: validate → seal → hash (all outside the transaction) → ledger (group commit).
 import {
   canonicalBytes,
+  isIdempotencyKey,
   leafHash,
   type NormalizedEvent,
   sealEvent,
@@ -13,6 +14,7 @@ import type { AppContext, Caller } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { newEventId } from '../../ids.js';
 import type { EventReceiptRow, PreparedEvent } from '../../store/store.js';
+import { catalogIssues, loadActionCatalog } from '../actions/action-catalog.js';
 import { RESERVED_ORGANIZATION_PREFIX } from '../meta/record-meta-event.js';
 import { loadProject } from '../projects/load-project.js';
 import { searchText } from './search-text.js';
@@ -30,6 +32,8 @@ export interface EventReceipt {
   organization_id: string;
   received_at: string;
   leaf_hash: string;
+  /** Action-catalog findings in `warn` mode: the event was accepted anyway. */
+  warnings?: { path: string; message: string }[];
 }
 
 export type IngestResult =
@@ -40,8 +44,6 @@ export type IngestResult =
       detail: string;
       issues: ValidationIssue[];
     };
-
-const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Ingests events for the caller's project. Invalid items are reported per item and never block
@@ -54,10 +56,13 @@ export async function ingestEvents(
   options: { batch: boolean /** Meta-log events may use the reserved system organization. */; system?: boolean },
 ): Promise<IngestResult[]> {
   const project = await loadProject(ctx, caller.projectId);
+  // Auditledge's own meta events are never held to the customer's catalog.
+  const catalog = options.system ? undefined : await loadActionCatalog(ctx, project.id);
   const now = ctx.now();
   const results: (IngestResult | undefined)[] = new Array(items.length);
   const prepared: PreparedEvent[] = [];
   const preparedIndex: number[] = [];
+  const warnings = new Map<number, ValidationIssue[]>();
 
   items.forEach((item, index) => {
     const validation = validateEvent(item.body, { now, allowIdempotencyKey: options.batch });
@@ -73,8 +78,11 @@ export async function ingestEvents(
     }
     const event = validation.event;
     const idempotencyKey = item.idempotencyKey ?? validation.idempotencyKey ?? null;
-    if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-      const issue = { path: 'idempotency_key', message: 'must be 1 to 255 printable ASCII characters' };
+    if (idempotencyKey !== null && !isIdempotencyKey(idempotencyKey)) {
+      const issue = {
+        path: 'idempotency_key',
+        message: 'must be 1 to 255 printable ASCII characters (spaces allowed)',
+      };
       results[index] = { status: 400, code: 'invalid_request', detail: issue.message, issues: [issue] };
       return;
     }
@@ -96,6 +104,14 @@ export async function ingestEvents(
       };
       return;
     }
+    if (catalog !== undefined && catalog.enforcement !== 'off') {
+      const issues = catalogIssues(catalog, event);
+      if (issues.length > 0 && catalog.enforcement === 'enforce') {
+        results[index] = { status: 400, code: 'invalid_request', detail: describeIssues(issues), issues };
+        return;
+      }
+      if (issues.length > 0) warnings.set(index, issues);
+    }
     prepared.push(
       prepareEvent(event, { projectId: project.id, personalFields: project.personal_fields, now, idempotencyKey }),
     );
@@ -115,7 +131,10 @@ export async function ingestEvents(
           issues: [{ path: options.batch ? 'idempotency_key' : 'Idempotency-Key', message: detail }],
         };
       } else {
-        results[index] = { status: outcome.kind === 'created' ? 201 : 200, receipt: toReceipt(outcome.receipt) };
+        const receipt = toReceipt(outcome.receipt);
+        const found = warnings.get(index);
+        if (found) receipt.warnings = found.map(({ path, message }) => ({ path, message }));
+        results[index] = { status: outcome.kind === 'created' ? 201 : 200, receipt };
       }
     });
   }

@@ -213,21 +213,36 @@ async function* bundleChunks(
     }),
   );
   let count = 0;
-  for await (const page of pages(ctx, { ...base, order: 'sequence', beforeSequence: size })) {
-    // One node read per page: the union of every proof's plan (upper nodes are shared).
+  // A complete bundle lists every position, events deleted by retention as their leaf hash alone
+  // (so it still verifies as complete); a filtered one lists the matching events still held.
+  const entries =
+    description === ''
+      ? completePages(ctx, head.log_id, base, size)
+      : heldPages(pages(ctx, { ...base, order: 'sequence', beforeSequence: size }));
+  for await (const page of entries) {
+    // One node read per page: the union of every proof's plan (upper nodes are shared), and the
+    // leaf hashes (level 0) of pruned events.
     const refs = new Map<string, NodeRef>();
-    for (const row of page) {
-      for (const ref of inclusionProofPlan(row.sequence, size)) refs.set(nodeKey(ref.level, ref.index), ref);
+    for (const { sequence, row } of page) {
+      for (const ref of inclusionProofPlan(sequence, size)) refs.set(nodeKey(ref.level, ref.index), ref);
+      if (row === null) refs.set(nodeKey(0, sequence), { level: 0, index: sequence });
     }
     const nodes = await ctx.store.readNodes(head.log_id, [...refs.values()]);
     let chunk = '';
-    for (const row of page) {
+    for (const { sequence, row } of page) {
+      const proof = assembleInclusionProof(sequence, size, nodes);
+      if (row === null) {
+        const leafHash = nodes.get(nodeKey(0, sequence));
+        if (!leafHash) throw new Error(`ledger corrupt: the leaf hash of pruned sequence ${sequence} is missing`);
+        chunk += encodeBundleLine(bundleEventLine({ sequence, leaf: null, leafHash, proof }));
+        continue;
+      }
       chunk += encodeBundleLine(
         bundleEventLine({
-          sequence: row.sequence,
+          sequence,
           leaf: row.leaf,
           disclosures: parseStoredDisclosures(row.disclosures).disclosures,
-          proof: assembleInclusionProof(row.sequence, size, nodes),
+          proof,
         }),
       );
     }
@@ -235,6 +250,47 @@ async function* bundleChunks(
     yield chunk;
   }
   yield encodeBundleLine(bundleTrailer(count));
+}
+
+/** One position of a log in a bundle: its event, or null where retention deleted it. */
+interface LedgerEntry {
+  sequence: number;
+  row: EventRow | null;
+}
+
+async function* heldPages(rows: AsyncIterable<EventRow[]>): AsyncGenerator<LedgerEntry[]> {
+  for await (const page of rows) yield page.map((row) => ({ sequence: row.sequence, row }));
+}
+
+/** Every position below `size`, window by window in leaf order. */
+async function* completePages(
+  ctx: AppContext,
+  logId: number,
+  base: PageBase,
+  size: number,
+): AsyncGenerator<LedgerEntry[]> {
+  for (let start = 0; start < size; start += PAGE) {
+    const end = Math.min(size, start + PAGE);
+    const rows = await ctx.store.listEvents({
+      ...base,
+      order: 'sequence',
+      afterSequence: start - 1,
+      beforeSequence: end,
+      limit: PAGE,
+    });
+    // Read after the rows: an event deleted in between already has its tombstone.
+    const pruned = new Set(rows.length === end - start ? [] : await ctx.store.listPrunedSequences(logId, start, end));
+    const held = new Map(rows.map((row) => [row.sequence, row]));
+    const page: LedgerEntry[] = [];
+    for (let sequence = start; sequence < end; sequence++) {
+      const row = held.get(sequence);
+      if (row !== undefined) page.push({ sequence, row });
+      else if (pruned.has(sequence)) page.push({ sequence, row: null });
+      // Neither the event nor a tombstone: a row was removed behind the ledger's back. Leave the
+      // gap for the verifier to report (missing_events) rather than vouch for the position.
+    }
+    if (page.length > 0) yield page;
+  }
 }
 
 function parseSize(raw: string, max: number): number {

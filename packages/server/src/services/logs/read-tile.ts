@@ -35,7 +35,12 @@ export async function readTile(
   }
   const start = tile.index * 2 ** TILE_HEIGHT;
   const leaves = await ctx.store.readLeaves(head.log_id, start, start + tile.width);
-  if (leaves.length !== tile.width) throw new AppError('not_found', 'some entries of this bundle are no longer stored');
+  if (leaves.length !== tile.width) {
+    throw new AppError(
+      'gone',
+      'some entries of this bundle were deleted by retention; their leaf hashes remain in the hash tiles',
+    );
+  }
   const encoder = new TextEncoder();
   return { bytes: encodeEntryBundle(leaves.map((leaf) => encoder.encode(leaf))), immutable };
 }

@@ -15,7 +15,20 @@ export type MetaAction =
   | 'api_key.revoked'
   | 'viewer.session_started'
   | 'export.created'
-  | 'events.erased';
+  | 'events.erased'
+  | 'retention.changed'
+  | 'catalog.changed';
+
+/** Every action Auditledge records itself; the action catalog lists them as built in. */
+export const META_ACTIONS: Readonly<Record<MetaAction, true>> = {
+  'api_key.created': true,
+  'api_key.revoked': true,
+  'viewer.session_started': true,
+  'export.created': true,
+  'events.erased': true,
+  'retention.changed': true,
+  'catalog.changed': true,
+};
 
 export interface MetaEvent {
   projectId: string;

@@ -8,10 +8,12 @@
 export const APP_ROLE = 'auditledge_app';
 
 /**
- * The transaction-local setting that opens the erasure path through the append-only triggers:
- * `SET LOCAL auditledge.maintenance = 'on'` (only personal-data columns of events may change).
+ * The transaction-local setting that opens a maintenance path through the append-only triggers:
+ * `'on'` for erasure (only personal-data columns of events may change), {@link RETENTION_MODE}
+ * for retention (only tombstoned event rows may be deleted).
  */
 export const MAINTENANCE_SETTING = 'auditledge.maintenance';
+export const RETENTION_MODE = 'retention';
 
 export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
@@ -253,6 +255,198 @@ BEGIN
     GRANT UPDATE (size, root_hash, right_edge) ON logs TO auditledge_app;
     GRANT UPDATE (revoked_at) ON api_keys TO auditledge_app;
     GRANT UPDATE (disclosures, search_text, actor_email) ON events TO auditledge_app;
+  END IF;
+END
+$do$;
+`,
+  },
+  {
+    version: 2,
+    name: 'retention',
+    sql: `
+-- Retention (docs/retention.md), as on SQLite. Each organization may override the project's
+-- window; a shortening waits in pending_* until its grace period is over.
+CREATE TABLE retention_policies (
+  project_id           text NOT NULL REFERENCES projects(id),
+  organization_id      text NOT NULL,
+  plan                 text,                 -- plan and days both NULL: the project default
+  days                 integer CHECK (days IS NULL OR days >= 1),
+  effective_at         bigint,               -- NULL: never changed from the project default
+  pending_plan         text,
+  pending_days         integer CHECK (pending_days IS NULL OR pending_days >= 1),
+  pending_effective_at bigint,               -- NULL: no shortening pending
+  updated_at           bigint NOT NULL,
+  PRIMARY KEY (project_id, organization_id)
+);
+
+-- Retention deletes event rows (payload, index columns, targets, search text, idempotency key)
+-- and keeps, per deleted event, a tombstone: its id, position and arrival time, and the pass
+-- (rule and cutoff) that deleted it. Leaf hashes stay in merkle_nodes (level 0), so every proof
+-- and checkpoint still verifies.
+CREATE TABLE retention_prunes (
+  id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  log_id          bigint NOT NULL REFERENCES logs(id),
+  received_before bigint NOT NULL,
+  plan            text,
+  days            integer NOT NULL CHECK (days >= 1),
+  source          text NOT NULL CHECK (source IN ('organization', 'project')),
+  pruned_at       bigint NOT NULL
+);
+CREATE TABLE pruned_events (
+  log_id      bigint NOT NULL,
+  seq         bigint NOT NULL,
+  id          text NOT NULL UNIQUE,
+  received_at bigint NOT NULL,
+  prune_id    bigint NOT NULL REFERENCES retention_prunes(id),
+  PRIMARY KEY (log_id, seq)
+);
+-- Retention deletes an event's targets and idempotency key by the event's row id.
+CREATE INDEX event_targets_event ON event_targets (event_rowid);
+CREATE INDEX idempotency_keys_event ON idempotency_keys (event_rowid);
+
+-- The retention door: a transaction that runs SET LOCAL auditledge.maintenance = 'retention'
+-- (erasure's value is 'on', so neither can do the other's work). Even then an event row (with its
+-- targets and idempotency key) may only be deleted after its tombstone was written, and a
+-- tombstone only names an existing event, received before its pass's cutoff and at least one day
+-- ago by the database's own clock: no path deletes what was just written.
+CREATE FUNCTION auditledge_maintenance_mode() RETURNS text LANGUAGE sql STABLE AS $fn$
+  SELECT coalesce(current_setting('auditledge.maintenance', true), '')
+$fn$;
+
+CREATE FUNCTION auditledge_events_guard() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'UPDATE' AND auditledge_maintenance_mode() = 'on'
+     AND NEW.rowid_ = OLD.rowid_ AND NEW.log_id = OLD.log_id AND NEW.seq = OLD.seq AND NEW.id = OLD.id
+     AND NEW.ts = OLD.ts AND NEW.received_at = OLD.received_at AND NEW.actor_id = OLD.actor_id
+     AND NEW.action = OLD.action AND NEW.resource_type IS NOT DISTINCT FROM OLD.resource_type
+     AND NEW.resource_id IS NOT DISTINCT FROM OLD.resource_id AND NEW.outcome = OLD.outcome
+     AND NEW.leaf_hash = OLD.leaf_hash AND NEW.leaf = OLD.leaf
+     AND (NEW.actor_email IS NULL OR NEW.actor_email = OLD.actor_email) THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'DELETE' AND auditledge_maintenance_mode() = 'retention'
+     AND EXISTS (SELECT 1 FROM pruned_events p WHERE p.log_id = OLD.log_id AND p.seq = OLD.seq AND p.id = OLD.id) THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'events are append-only: % is not allowed', TG_OP
+    USING ERRCODE = 'restrict_violation',
+          HINT = 'only erasure may rewrite personal-data columns, and only retention may delete (docs/retention.md)';
+END
+$fn$;
+DROP TRIGGER events_append_only ON events;
+DROP FUNCTION auditledge_events_erasure_only();
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+  FOR EACH ROW EXECUTE FUNCTION auditledge_events_guard();
+
+CREATE FUNCTION auditledge_event_rows_guard() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'DELETE' AND auditledge_maintenance_mode() = 'retention' AND EXISTS (
+       SELECT 1 FROM events e JOIN pruned_events p ON p.log_id = e.log_id AND p.seq = e.seq
+       WHERE e.rowid_ = OLD.event_rowid) THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION '% are append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'restrict_violation';
+END
+$fn$;
+DROP TRIGGER event_targets_append_only ON event_targets;
+CREATE TRIGGER event_targets_append_only BEFORE UPDATE OR DELETE ON event_targets
+  FOR EACH ROW EXECUTE FUNCTION auditledge_event_rows_guard();
+DROP TRIGGER idempotency_keys_append_only ON idempotency_keys;
+CREATE TRIGGER idempotency_keys_append_only BEFORE UPDATE OR DELETE ON idempotency_keys
+  FOR EACH ROW EXECUTE FUNCTION auditledge_event_rows_guard();
+
+CREATE FUNCTION auditledge_retention_prunes_guard() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF auditledge_maintenance_mode() = 'retention' THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'retention_prunes are written only by retention' USING ERRCODE = 'restrict_violation';
+END
+$fn$;
+CREATE FUNCTION auditledge_pruned_events_guard() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF auditledge_maintenance_mode() = 'retention'
+     AND EXISTS (SELECT 1 FROM events e WHERE e.log_id = NEW.log_id AND e.seq = NEW.seq AND e.id = NEW.id
+                 AND e.received_at = NEW.received_at)
+     AND EXISTS (SELECT 1 FROM retention_prunes r WHERE r.id = NEW.prune_id AND r.log_id = NEW.log_id
+                 AND NEW.received_at < r.received_before)
+     AND NEW.received_at < (extract(epoch FROM now()) * 1000)::bigint - 86400000 THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'pruned_events: only retention may delete an event, received before its cutoff and over a day ago'
+    USING ERRCODE = 'restrict_violation';
+END
+$fn$;
+CREATE TRIGGER retention_prunes_insert BEFORE INSERT ON retention_prunes
+  FOR EACH ROW EXECUTE FUNCTION auditledge_retention_prunes_guard();
+CREATE TRIGGER pruned_events_insert BEFORE INSERT ON pruned_events
+  FOR EACH ROW EXECUTE FUNCTION auditledge_pruned_events_guard();
+CREATE TRIGGER retention_prunes_append_only BEFORE UPDATE OR DELETE ON retention_prunes
+  FOR EACH ROW EXECUTE FUNCTION auditledge_refuse_change();
+CREATE TRIGGER retention_prunes_no_truncate BEFORE TRUNCATE ON retention_prunes
+  FOR EACH STATEMENT EXECUTE FUNCTION auditledge_refuse_change();
+CREATE TRIGGER pruned_events_append_only BEFORE UPDATE OR DELETE ON pruned_events
+  FOR EACH ROW EXECUTE FUNCTION auditledge_refuse_change();
+CREATE TRIGGER pruned_events_no_truncate BEFORE TRUNCATE ON pruned_events
+  FOR EACH STATEMENT EXECUTE FUNCTION auditledge_refuse_change();
+
+-- The application role may now DELETE event rows (still gated by the triggers above: only on the
+-- retention path, only with a tombstone), and keeps retention settings and tombstones.
+DO $do$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'auditledge_app') THEN
+    GRANT SELECT, INSERT ON retention_policies, retention_prunes, pruned_events TO auditledge_app;
+    GRANT UPDATE (plan, days, effective_at, pending_plan, pending_days, pending_effective_at, updated_at)
+      ON retention_policies TO auditledge_app;
+    GRANT DELETE ON events, event_targets, idempotency_keys TO auditledge_app;
+  END IF;
+END
+$do$;
+`,
+  },
+  {
+    version: 3,
+    name: 'action catalog',
+    sql: `
+-- The action catalog (docs/action-catalog.md), as on SQLite: known actions with a description and
+-- an optional JSON Schema for metadata, and the project's enforcement mode.
+CREATE TABLE action_catalog (
+  project_id      text NOT NULL REFERENCES projects(id),
+  action          text COLLATE "C" NOT NULL,
+  description     text,
+  metadata_schema text,                     -- JSON Schema text; NULL = any metadata
+  created_at      bigint NOT NULL,
+  updated_at      bigint NOT NULL,
+  PRIMARY KEY (project_id, action)
+);
+CREATE TABLE action_catalog_settings (
+  project_id  text PRIMARY KEY REFERENCES projects(id),
+  enforcement text NOT NULL CHECK (enforcement IN ('off', 'warn', 'enforce')),
+  updated_at  bigint NOT NULL
+);
+
+-- Actions seen, per log: kept by the append statement itself (one upsert per log and action of a
+-- group commit), so listing them never scans events. Per log, not per project, because the append
+-- already holds its log's head lock: the counters add no lock another node's append could wait on.
+CREATE TABLE action_stats (
+  log_id     bigint NOT NULL REFERENCES logs(id),
+  action     text COLLATE "C" NOT NULL,
+  count      bigint NOT NULL CHECK (count >= 0),
+  first_seen bigint NOT NULL,               -- received_at (epoch ms) of the first event
+  last_seen  bigint NOT NULL,
+  PRIMARY KEY (log_id, action)
+);
+INSERT INTO action_stats (log_id, action, count, first_seen, last_seen)
+SELECT log_id, action, count(*), min(received_at), max(received_at) FROM events GROUP BY log_id, action;
+
+DO $do$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'auditledge_app') THEN
+    GRANT SELECT, INSERT ON action_catalog, action_catalog_settings, action_stats TO auditledge_app;
+    GRANT UPDATE (description, metadata_schema, updated_at) ON action_catalog TO auditledge_app;
+    GRANT UPDATE (enforcement, updated_at) ON action_catalog_settings TO auditledge_app;
+    GRANT UPDATE (count, first_seen, last_seen) ON action_stats TO auditledge_app;
   END IF;
 END
 $do$;

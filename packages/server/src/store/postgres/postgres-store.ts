@@ -6,10 +6,15 @@ import { createHash } from 'node:crypto';
 import { type NodeRef, nodeKey, nodeMap, storedHashIndex } from '@auditledge/core';
 import pg from 'pg';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
+import { tallyActions } from '../action-stats.js';
 import { eventFilterSql, type FilterSqlDialect, type SqlFragment } from '../event-filter-sql.js';
 import type {
+  ActionEnforcement,
+  ActionStatsRow,
   ApiKeyRow,
   AppendOutcome,
+  CatalogActionPut,
+  CatalogActionRow,
   CheckpointRow,
   ErasureQuery,
   ErasureRewrite,
@@ -19,11 +24,17 @@ import type {
   LogHeadRow,
   PreparedEvent,
   ProjectRow,
+  PrunedEventRow,
+  PruneRequest,
+  RetentionPolicyRow,
+  RetentionTargetRow,
   Scope,
   Store,
   StoreCapabilities,
 } from '../store.js';
+import * as actionCatalog from './postgres-action-catalog.js';
 import { MAINTENANCE_SETTING, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import * as retention from './postgres-retention.js';
 
 const EMPTY_ROOT = new Uint8Array(
   Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
@@ -82,6 +93,8 @@ export class PostgresStore implements Store {
       max: options.maxConnections ?? 10,
       application_name: 'auditledge',
       types: TYPES,
+      // Lets an append send its write and COMMIT in one round trip (see #appendOnce).
+      pipeline: true,
     });
     // An idle client whose server went away: the pool drops it and the next query reconnects.
     pool.on('error', () => {});
@@ -159,7 +172,7 @@ export class PostgresStore implements Store {
     for (let attempt = 1; ; attempt++) {
       try {
         const heads: LogHead[] = [];
-        const outcomes = await this.#transaction((client) => this.#appendInTransaction(client, events, heads));
+        const outcomes = await this.#appendOnce(events, heads);
         // Only committed logs are remembered: a rolled-back transaction may have created them.
         for (const head of heads) this.#logIds.set(scoped(head.project_id, head.organization_id), head.id);
         return outcomes;
@@ -171,7 +184,40 @@ export class PostgresStore implements Store {
     }
   }
 
-  async #appendInTransaction(client: PgQueryable, events: PreparedEvent[], heads: LogHead[]): Promise<AppendOutcome[]> {
+  async #appendOnce(events: PreparedEvent[], heads: LogHead[]): Promise<AppendOutcome[]> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const { outcomes, write } = await this.#appendInTransaction(client, events, heads);
+      // The write and COMMIT go out back to back (pipeline mode), so the head locks are released
+      // without waiting for this process to be scheduled in between: under contention between
+      // nodes, how long a head stays locked is what bounds throughput. A failed write turns the
+      // COMMIT into a ROLLBACK.
+      const [written, committed] = await Promise.allSettled([
+        write && client.query(write.sql, write.params),
+        client.query('COMMIT'),
+      ]);
+      if (written.status === 'rejected') throw written.reason;
+      if (committed.status === 'rejected') throw committed.reason;
+      return outcomes;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #appendInTransaction(
+    client: PgQueryable,
+    events: PreparedEvent[],
+    heads: LogHead[],
+  ): Promise<{ outcomes: AppendOutcome[]; write: SqlFragment | undefined }> {
     const outcomes: (AppendOutcome | undefined)[] = new Array(events.length);
     const stored = await lockAndReadIdempotencyKeys(client, events);
     // Keys first seen in this batch: a second use must compare against the first, not the table.
@@ -203,9 +249,10 @@ export class PostgresStore implements Store {
       else byLog.set(logKey, [index]);
     });
 
+    let write: SqlFragment | undefined;
     if (byLog.size > 0) {
       heads.push(...(await this.#lockHeads(client, events, byLog)));
-      await writeAppend(client, events, byLog, heads, outcomes);
+      write = appendStatement(events, byLog, heads, outcomes);
     }
 
     for (const { index, of } of pendingReplays) {
@@ -213,7 +260,7 @@ export class PostgresStore implements Store {
       outcomes[index] =
         original && original.kind !== 'conflict' ? { kind: 'replayed', receipt: original.receipt } : original;
     }
-    return outcomes as AppendOutcome[];
+    return { outcomes: outcomes as AppendOutcome[], write };
   }
 
   /**
@@ -415,6 +462,50 @@ export class PostgresStore implements Store {
     });
   }
 
+  async getRetentionPolicy(projectId: string, organizationId: string): Promise<RetentionPolicyRow | undefined> {
+    return retention.getRetentionPolicy(this.#pool, projectId, organizationId);
+  }
+
+  async putRetentionPolicy(row: RetentionPolicyRow): Promise<void> {
+    await retention.putRetentionPolicy(this.#pool, row);
+  }
+
+  async listRetentionTargets(afterLogId: number, limit: number): Promise<RetentionTargetRow[]> {
+    return retention.listRetentionTargets(this.#pool, afterLogId, limit);
+  }
+
+  async pruneEvents(request: PruneRequest): Promise<number> {
+    return retention.pruneEvents((work) => this.#transaction(work), request);
+  }
+
+  async getPrunedEvent(projectId: string, eventId: string): Promise<PrunedEventRow | undefined> {
+    return retention.getPrunedEvent(this.#pool, projectId, eventId);
+  }
+
+  async listPrunedSequences(logId: number, start: number, end: number): Promise<number[]> {
+    return retention.listPrunedSequences(this.#pool, logId, start, end);
+  }
+
+  async listCatalogActions(projectId: string): Promise<CatalogActionRow[]> {
+    return actionCatalog.listCatalogActions(this.#pool, projectId);
+  }
+
+  async putCatalogAction(put: CatalogActionPut): Promise<{ row: CatalogActionRow; created: boolean }> {
+    return actionCatalog.putCatalogAction(this.#pool, put);
+  }
+
+  async getActionEnforcement(projectId: string): Promise<ActionEnforcement> {
+    return actionCatalog.getActionEnforcement(this.#pool, projectId);
+  }
+
+  async setActionEnforcement(projectId: string, enforcement: ActionEnforcement, at: number): Promise<void> {
+    await actionCatalog.setActionEnforcement(this.#pool, projectId, enforcement, at);
+  }
+
+  async listActionStats(projectId: string): Promise<ActionStatsRow[]> {
+    return actionCatalog.listActionStats(this.#pool, projectId);
+  }
+
   async getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array> {
     // Two statements: the SELECT must see a row another node committed after our INSERT began.
     await this.#pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
@@ -517,17 +608,16 @@ async function lockAndReadIdempotencyKeys(
 }
 
 /**
- * Computes the appends from the locked heads (which carry their right edges) and writes events,
- * targets, idempotency keys, Merkle nodes and the advanced heads in one statement of chained
- * CTEs, each a set-based INSERT over arrays (unnest) rather than one statement per row.
+ * Computes the appends from the locked heads (which carry their right edges) and builds the one
+ * statement that writes events, targets, idempotency keys, Merkle nodes and the advanced heads:
+ * chained CTEs, each a set-based INSERT over arrays (unnest) rather than one statement per row.
  */
-async function writeAppend(
-  client: PgQueryable,
+function appendStatement(
   events: PreparedEvent[],
   byLog: Map<string, number[]>,
   heads: LogHead[],
   outcomes: (AppendOutcome | undefined)[],
-): Promise<void> {
+): SqlFragment {
   const headByKey = new Map(heads.map((head) => [scoped(head.project_id, head.organization_id), head]));
   const plan = [...byLog.entries()].map(([key, indexes]) => {
     const head = headByKey.get(key);
@@ -553,6 +643,7 @@ async function writeAppend(
   };
   const mn = { logId: [] as number[], hidx: [] as number[], hash: [] as Uint8Array[] };
   const hd = { id: [] as number[], size: [] as number[], root: [] as Uint8Array[], edge: [] as Uint8Array[] };
+  const st = new actionCatalog.ActionStatsColumns();
 
   for (const { head, indexes, refs, edge } of plan) {
     const batch = indexes.map((i) => events[i] as PreparedEvent);
@@ -592,6 +683,7 @@ async function writeAppend(
         },
       };
     });
+    for (const tally of tallyActions(batch)) st.push(head.id, tally);
     for (const node of appended.nodes) {
       mn.logId.push(head.id);
       mn.hidx.push(storedHashIndex(node.level, node.index));
@@ -613,8 +705,8 @@ async function writeAppend(
     );
   }
 
-  const result = await client.query(
-    `WITH ev AS (
+  return {
+    sql: `WITH ev AS (
        ${INSERT_EVENTS_FROM_ARRAYS}
        RETURNING rowid_, log_id, seq
      ), tg AS (
@@ -635,9 +727,11 @@ async function writeAppend(
        UPDATE logs SET size = h.size, root_hash = h.root_hash, right_edge = h.right_edge
        FROM unnest($28::bigint[], $29::bigint[], $30::bytea[], $31::bytea[]) AS h(id, size, root_hash, right_edge)
        WHERE logs.id = h.id
+     ), st AS (
+       ${actionCatalog.actionStatsCte(32)}
      )
      SELECT count(*)::int AS inserted FROM ev`,
-    [
+    params: [
       ...ev.params(),
       tg.logId,
       tg.seq,
@@ -655,9 +749,9 @@ async function writeAppend(
       hd.size,
       hd.root,
       hd.edge,
+      ...st.params(),
     ],
-  );
-  if (result.rows[0]?.inserted !== ev.length) throw new Error('ledger: not every event row was written');
+  };
 }
 
 /**

@@ -170,4 +170,127 @@ WHEN (SELECT active FROM ledger_maintenance WHERE id = 1) IS NOT 1
 BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is not allowed'); END;
 `,
   },
+  {
+    version: 4,
+    name: 'retention',
+    sql: `
+-- Retention (docs/retention.md). Each organization may override the project's window; a
+-- shortening waits in pending_* until its grace period is over.
+CREATE TABLE retention_policies (
+  project_id           TEXT NOT NULL REFERENCES projects(id),
+  organization_id      TEXT NOT NULL,
+  plan                 TEXT,                 -- plan and days both NULL: the project default
+  days                 INTEGER CHECK (days IS NULL OR days >= 1),
+  effective_at         INTEGER,              -- NULL: never changed from the project default
+  pending_plan         TEXT,
+  pending_days         INTEGER CHECK (pending_days IS NULL OR pending_days >= 1),
+  pending_effective_at INTEGER,              -- NULL: no shortening pending
+  updated_at           INTEGER NOT NULL,
+  PRIMARY KEY (project_id, organization_id)
+) WITHOUT ROWID;
+
+-- Retention deletes event rows (payload, index columns, targets, search text, idempotency key)
+-- and keeps, per deleted event, a tombstone: its id, position and arrival time, and the pass
+-- (rule and cutoff) that deleted it. Leaf hashes stay in merkle_nodes (level 0), so every proof
+-- and checkpoint still verifies.
+CREATE TABLE retention_prunes (
+  id              INTEGER PRIMARY KEY,
+  log_id          INTEGER NOT NULL REFERENCES logs(id),
+  received_before INTEGER NOT NULL,
+  plan            TEXT,
+  days            INTEGER NOT NULL CHECK (days >= 1),
+  source          TEXT NOT NULL CHECK (source IN ('organization', 'project')),
+  pruned_at       INTEGER NOT NULL
+);
+CREATE TABLE pruned_events (
+  log_id      INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  id          TEXT NOT NULL UNIQUE,
+  received_at INTEGER NOT NULL,
+  prune_id    INTEGER NOT NULL REFERENCES retention_prunes(id),
+  PRIMARY KEY (log_id, seq)
+) WITHOUT ROWID;
+-- Retention deletes an event's targets and idempotency key by the event's row id.
+CREATE INDEX event_targets_event ON event_targets(event_rowid);
+CREATE INDEX idempotency_keys_event ON idempotency_keys(event_rowid);
+
+-- The retention door: ledger_maintenance.active = 2 (erasure is 1, so neither can do the other's
+-- work). Even then a row may only go after its tombstone was written, and a tombstone only names
+-- an existing event, received before its pass's cutoff and at least one day ago by the database's
+-- own clock: no path deletes what was just written.
+CREATE TRIGGER retention_prunes_insert BEFORE INSERT ON retention_prunes
+WHEN (SELECT active FROM ledger_maintenance WHERE id = 1) IS NOT 2
+BEGIN SELECT RAISE(ABORT, 'retention_prunes are written only by retention'); END;
+CREATE TRIGGER retention_prunes_no_update BEFORE UPDATE ON retention_prunes
+BEGIN SELECT RAISE(ABORT, 'retention_prunes are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER retention_prunes_no_delete BEFORE DELETE ON retention_prunes
+BEGIN SELECT RAISE(ABORT, 'retention_prunes are append-only: DELETE is not allowed'); END;
+
+CREATE TRIGGER pruned_events_insert BEFORE INSERT ON pruned_events
+WHEN (SELECT active FROM ledger_maintenance WHERE id = 1) IS NOT 2
+  OR NOT EXISTS (SELECT 1 FROM events e WHERE e.log_id = NEW.log_id AND e.seq = NEW.seq AND e.id = NEW.id
+                 AND e.received_at = NEW.received_at)
+  OR NOT EXISTS (SELECT 1 FROM retention_prunes r WHERE r.id = NEW.prune_id AND r.log_id = NEW.log_id
+                 AND NEW.received_at < r.received_before)
+  OR NEW.received_at >= (CAST(strftime('%s', 'now') AS INTEGER) - 86400) * 1000
+BEGIN SELECT RAISE(ABORT, 'pruned_events: only retention may delete an event, received before its cutoff and over a day ago'); END;
+CREATE TRIGGER pruned_events_no_update BEFORE UPDATE ON pruned_events
+BEGIN SELECT RAISE(ABORT, 'pruned_events are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER pruned_events_no_delete BEFORE DELETE ON pruned_events
+BEGIN SELECT RAISE(ABORT, 'pruned_events are append-only: DELETE is not allowed'); END;
+
+DROP TRIGGER events_no_delete;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+WHEN (SELECT active FROM ledger_maintenance WHERE id = 1) IS NOT 2
+  OR NOT EXISTS (SELECT 1 FROM pruned_events p WHERE p.log_id = OLD.log_id AND p.seq = OLD.seq AND p.id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE is not allowed'); END;
+DROP TRIGGER event_targets_no_delete;
+CREATE TRIGGER event_targets_no_delete BEFORE DELETE ON event_targets
+WHEN (SELECT active FROM ledger_maintenance WHERE id = 1) IS NOT 2
+  OR NOT EXISTS (SELECT 1 FROM events e JOIN pruned_events p ON p.log_id = e.log_id AND p.seq = e.seq
+                 WHERE e.rowid_ = OLD.event_rowid)
+BEGIN SELECT RAISE(ABORT, 'event_targets are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER idempotency_keys_no_delete BEFORE DELETE ON idempotency_keys
+WHEN (SELECT active FROM ledger_maintenance WHERE id = 1) IS NOT 2
+  OR NOT EXISTS (SELECT 1 FROM events e JOIN pruned_events p ON p.log_id = e.log_id AND p.seq = e.seq
+                 WHERE e.rowid_ = OLD.event_rowid)
+BEGIN SELECT RAISE(ABORT, 'idempotency_keys are append-only: DELETE is not allowed'); END;
+`,
+  },
+  {
+    version: 5,
+    name: 'action catalog',
+    sql: `
+-- The action catalog (docs/action-catalog.md): known actions with a description and an optional
+-- JSON Schema for metadata, and the project's enforcement mode.
+CREATE TABLE action_catalog (
+  project_id      TEXT NOT NULL REFERENCES projects(id),
+  action          TEXT NOT NULL,
+  description     TEXT,
+  metadata_schema TEXT,                     -- JSON Schema text; NULL = any metadata
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (project_id, action)
+) WITHOUT ROWID;
+CREATE TABLE action_catalog_settings (
+  project_id  TEXT PRIMARY KEY REFERENCES projects(id),
+  enforcement TEXT NOT NULL CHECK (enforcement IN ('off', 'warn', 'enforce')),
+  updated_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Actions seen, per log: kept by the append transaction itself (one upsert per log and action of
+-- a group commit), so listing them never scans events. Per log, not per project, because the
+-- append already holds its log's head: the counters add no lock another append could wait on.
+CREATE TABLE action_stats (
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  action     TEXT NOT NULL,
+  count      INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,              -- received_at (epoch ms) of the first event
+  last_seen  INTEGER NOT NULL,
+  PRIMARY KEY (log_id, action)
+) WITHOUT ROWID;
+INSERT INTO action_stats (log_id, action, count, first_seen, last_seen)
+SELECT log_id, action, count(*), min(received_at), max(received_at) FROM events GROUP BY log_id, action;
+`,
+  },
 ];

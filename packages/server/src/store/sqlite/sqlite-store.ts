@@ -6,10 +6,15 @@ import { dirname } from 'node:path';
 import { type NodeRef, nodeKey, storedHashIndex } from '@auditledge/core';
 import Database from 'better-sqlite3';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
+import { tallyActions } from '../action-stats.js';
 import { eventFilterSql, type FilterSqlDialect } from '../event-filter-sql.js';
 import type {
+  ActionEnforcement,
+  ActionStatsRow,
   ApiKeyRow,
   AppendOutcome,
+  CatalogActionPut,
+  CatalogActionRow,
   CheckpointRow,
   ErasureQuery,
   ErasureRewrite,
@@ -19,11 +24,17 @@ import type {
   LogHeadRow,
   PreparedEvent,
   ProjectRow,
+  PrunedEventRow,
+  PruneRequest,
+  RetentionPolicyRow,
+  RetentionTargetRow,
   Scope,
   Store,
   StoreCapabilities,
 } from '../store.js';
+import * as actionCatalog from './sqlite-action-catalog.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import * as retention from './sqlite-retention.js';
 
 const EMPTY_ROOT = new Uint8Array(
   Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
@@ -40,11 +51,13 @@ export class SqliteStore implements Store {
   readonly #reader: Database.Database;
   readonly #stmts: ReturnType<typeof prepareWriterStatements>;
   readonly #appendTransaction: Database.Transaction<(events: PreparedEvent[]) => AppendOutcome[]>;
+  readonly #upsertActionStats: ReturnType<typeof actionCatalog.prepareActionStatsUpsert>;
 
   private constructor(writer: Database.Database, reader: Database.Database) {
     this.#writer = writer;
     this.#reader = reader;
     this.#stmts = prepareWriterStatements(writer);
+    this.#upsertActionStats = actionCatalog.prepareActionStatsUpsert(writer);
     this.#appendTransaction = writer.transaction((events: PreparedEvent[]) => this.#appendInTransaction(events));
   }
 
@@ -216,6 +229,7 @@ export class SqliteStore implements Store {
           },
         };
       });
+      for (const tally of tallyActions(batch)) this.#upsertActionStats(logId, tally);
       for (const node of appended.nodes) s.insertNode.run(logId, storedHashIndex(node.level, node.index), node.hash);
       s.advanceLog.run(appended.size, appended.rootHash, logId);
     }
@@ -391,6 +405,52 @@ export class SqliteStore implements Store {
         return { events, fields };
       })
       .immediate();
+  }
+
+  async getRetentionPolicy(projectId: string, organizationId: string): Promise<RetentionPolicyRow | undefined> {
+    // The writer connection: a setting changed a moment ago must be what the next change builds on.
+    return retention.getRetentionPolicy(this.#writer, projectId, organizationId);
+  }
+
+  async putRetentionPolicy(row: RetentionPolicyRow): Promise<void> {
+    retention.putRetentionPolicy(this.#writer, row);
+  }
+
+  async listRetentionTargets(afterLogId: number, limit: number): Promise<RetentionTargetRow[]> {
+    return retention.listRetentionTargets(this.#reader, afterLogId, limit);
+  }
+
+  async pruneEvents(request: PruneRequest): Promise<number> {
+    return retention.pruneEvents(this.#writer, request);
+  }
+
+  async getPrunedEvent(projectId: string, eventId: string): Promise<PrunedEventRow | undefined> {
+    return retention.getPrunedEvent(this.#reader, projectId, eventId);
+  }
+
+  async listPrunedSequences(logId: number, start: number, end: number): Promise<number[]> {
+    return retention.listPrunedSequences(this.#reader, logId, start, end);
+  }
+
+  async listCatalogActions(projectId: string): Promise<CatalogActionRow[]> {
+    // The writer connection: a change made a moment ago must be what the next ingest enforces.
+    return actionCatalog.listCatalogActions(this.#writer, projectId);
+  }
+
+  async putCatalogAction(put: CatalogActionPut): Promise<{ row: CatalogActionRow; created: boolean }> {
+    return actionCatalog.putCatalogAction(this.#writer, put);
+  }
+
+  async getActionEnforcement(projectId: string): Promise<ActionEnforcement> {
+    return actionCatalog.getActionEnforcement(this.#writer, projectId);
+  }
+
+  async setActionEnforcement(projectId: string, enforcement: ActionEnforcement, at: number): Promise<void> {
+    actionCatalog.setActionEnforcement(this.#writer, projectId, enforcement, at);
+  }
+
+  async listActionStats(projectId: string): Promise<ActionStatsRow[]> {
+    return actionCatalog.listActionStats(this.#reader, projectId);
   }
 
   async getOrCreateSecret(name: string, create: () => Uint8Array): Promise<Uint8Array> {
