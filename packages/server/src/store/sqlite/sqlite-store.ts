@@ -5,8 +5,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type NodeRef, nodeKey, storedHashIndex } from '@auditledge/core';
 import Database from 'better-sqlite3';
-import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
-import { tallyActions } from '../action-stats.js';
 import { eventFilterSql, type FilterSqlDialect } from '../event-filter-sql.js';
 import type {
   ActionEnforcement,
@@ -19,7 +17,6 @@ import type {
   ErasureQuery,
   ErasureRewrite,
   EventPageQuery,
-  EventReceiptRow,
   EventRow,
   LogHeadRow,
   PreparedEvent,
@@ -33,16 +30,16 @@ import type {
   StoreCapabilities,
 } from '../store.js';
 import * as actionCatalog from './sqlite-action-catalog.js';
+import { AppendWorker } from './sqlite-append-worker-client.js';
+import { configureWriter, SqliteAppender } from './sqlite-appender.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import * as retention from './sqlite-retention.js';
-
-const EMPTY_ROOT = new Uint8Array(
-  Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
-);
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:' (single connection, tests only). */
   filename: string;
+  /** Run append transactions on a worker thread (default for files; impossible for ':memory:'). */
+  appendInWorker?: boolean;
 }
 
 export class SqliteStore implements Store {
@@ -50,15 +47,15 @@ export class SqliteStore implements Store {
   readonly #writer: Database.Database;
   readonly #reader: Database.Database;
   readonly #stmts: ReturnType<typeof prepareWriterStatements>;
-  readonly #appendTransaction: Database.Transaction<(events: PreparedEvent[]) => AppendOutcome[]>;
-  readonly #upsertActionStats: ReturnType<typeof actionCatalog.prepareActionStatsUpsert>;
+  readonly #appender: SqliteAppender;
+  readonly #appendWorker: AppendWorker | undefined;
 
-  private constructor(writer: Database.Database, reader: Database.Database) {
+  private constructor(writer: Database.Database, reader: Database.Database, appendWorker: AppendWorker | undefined) {
     this.#writer = writer;
     this.#reader = reader;
     this.#stmts = prepareWriterStatements(writer);
-    this.#upsertActionStats = actionCatalog.prepareActionStatsUpsert(writer);
-    this.#appendTransaction = writer.transaction((events: PreparedEvent[]) => this.#appendInTransaction(events));
+    this.#appender = new SqliteAppender(writer);
+    this.#appendWorker = appendWorker;
   }
 
   /** Opens (creating if needed) the database and runs pending migrations. */
@@ -66,15 +63,12 @@ export class SqliteStore implements Store {
     const inMemory = options.filename === ':memory:';
     if (!inMemory) mkdirSync(dirname(options.filename), { recursive: true });
     const writer = new Database(options.filename);
-    writer.pragma('journal_mode = WAL');
-    // FULL: the WAL is fsynced at every commit, so an acknowledged event survives power loss.
-    writer.pragma('synchronous = FULL');
-    writer.pragma('foreign_keys = ON');
-    writer.pragma('busy_timeout = 5000');
+    configureWriter(writer);
     migrate(writer);
     const reader = inMemory ? writer : new Database(options.filename, { readonly: true, fileMustExist: true });
     reader.pragma('busy_timeout = 5000');
-    return new SqliteStore(writer, reader);
+    const worker = !inMemory && options.appendInWorker !== false ? new AppendWorker(options.filename) : undefined;
+    return new SqliteStore(writer, reader, worker);
   }
 
   /** The writer connection, for tests that prove the database itself refuses tampering. */
@@ -137,109 +131,9 @@ export class SqliteStore implements Store {
   }
 
   async appendEvents(events: PreparedEvent[]): Promise<AppendOutcome[]> {
-    // IMMEDIATE takes the write lock up front, so the read of each log head cannot go stale.
-    return this.#appendTransaction.immediate(events);
-  }
-
-  #appendInTransaction(events: PreparedEvent[]): AppendOutcome[] {
-    const s = this.#stmts;
-    const outcomes: (AppendOutcome | undefined)[] = new Array(events.length);
-    // Keys first seen in this batch: a second use must compare against the first, not the table.
-    const batchKeys = new Map<string, { index: number; requestHash: Uint8Array }>();
-    const pendingReplays: { index: number; of: number }[] = [];
-    const byLog = new Map<string, number[]>();
-
-    events.forEach((event, index) => {
-      if (event.idempotencyKey !== null && event.requestHash !== null) {
-        const scopedKey = `${event.projectId}\u0000${event.idempotencyKey}`;
-        const earlier = batchKeys.get(scopedKey);
-        if (earlier) {
-          if (equalBytes(earlier.requestHash, event.requestHash)) pendingReplays.push({ index, of: earlier.index });
-          else outcomes[index] = { kind: 'conflict', idempotencyKey: event.idempotencyKey };
-          return;
-        }
-        const stored = s.getIdempotency.get(event.projectId, event.idempotencyKey) as
-          | (ReceiptDbRow & { request_hash: Uint8Array })
-          | undefined;
-        if (stored) {
-          outcomes[index] = equalBytes(stored.request_hash, event.requestHash)
-            ? { kind: 'replayed', receipt: toReceipt(stored) }
-            : { kind: 'conflict', idempotencyKey: event.idempotencyKey };
-          return;
-        }
-        batchKeys.set(scopedKey, { index, requestHash: event.requestHash });
-      }
-      const logKey = `${event.projectId}\u0000${event.organizationId}`;
-      const indexes = byLog.get(logKey);
-      if (indexes) indexes.push(index);
-      else byLog.set(logKey, [index]);
-    });
-
-    for (const indexes of byLog.values()) {
-      const first = events[indexes[0] as number] as PreparedEvent;
-      let head = s.getLog.get(first.projectId, first.organizationId) as LogDbRow | undefined;
-      if (!head) {
-        const created = s.insertLog.run(first.projectId, first.organizationId, EMPTY_ROOT, first.receivedAt);
-        head = { id: Number(created.lastInsertRowid), size: 0, root_hash: EMPTY_ROOT };
-      }
-      const logId = head.id;
-      const edge = rightEdgeRefs(head.size).map((ref) => {
-        const row = s.getNode.get(logId, storedHashIndex(ref.level, ref.index)) as { hash: Uint8Array } | undefined;
-        if (!row) throw new Error(`ledger corrupt: node (${ref.level}, ${ref.index}) of log ${logId} is missing`);
-        return row.hash;
-      });
-      const batch = indexes.map((i) => events[i] as PreparedEvent);
-      const appended = appendToLog(
-        head.size,
-        edge,
-        batch.map((event) => event.leafHash),
-      );
-      batch.forEach((event, offset) => {
-        const sequence = head.size + offset;
-        const inserted = s.insertEvent.run(
-          logId,
-          sequence,
-          event.id,
-          event.timestamp,
-          event.receivedAt,
-          event.actorId,
-          event.actorEmail,
-          event.action,
-          event.resourceType,
-          event.resourceId,
-          event.outcome,
-          event.leafHash,
-          event.leaf,
-          event.disclosures,
-        );
-        const rowid = inserted.lastInsertRowid;
-        for (const target of event.targets) s.insertTarget.run(rowid, logId, target.type, target.id);
-        s.insertFts.run(rowid, event.searchText);
-        if (event.idempotencyKey !== null && event.requestHash !== null) {
-          s.insertIdempotency.run(event.projectId, event.idempotencyKey, event.requestHash, rowid);
-        }
-        outcomes[indexes[offset] as number] = {
-          kind: 'created',
-          receipt: {
-            id: event.id,
-            organization_id: event.organizationId,
-            sequence,
-            received_at: event.receivedAt,
-            leaf_hash: event.leafHash,
-          },
-        };
-      });
-      for (const tally of tallyActions(batch)) this.#upsertActionStats(logId, tally);
-      for (const node of appended.nodes) s.insertNode.run(logId, storedHashIndex(node.level, node.index), node.hash);
-      s.advanceLog.run(appended.size, appended.rootHash, logId);
-    }
-
-    for (const { index, of } of pendingReplays) {
-      const original = outcomes[of];
-      outcomes[index] =
-        original && original.kind !== 'conflict' ? { kind: 'replayed', receipt: original.receipt } : original;
-    }
-    return outcomes as AppendOutcome[];
+    // In the worker, the inserts and the fsync of the commit run beside the event loop, which
+    // meanwhile parses, validates and seals the next group of requests.
+    return this.#appendWorker ? this.#appendWorker.append(events) : this.#appender.append(events);
   }
 
   async listEvents(query: EventPageQuery): Promise<EventRow[]> {
@@ -464,6 +358,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#appendWorker?.close();
     if (this.#reader !== this.#writer) this.#reader.close();
     // Folds the WAL back into the main file and refreshes planner statistics on a clean exit.
     try {
@@ -488,28 +383,6 @@ const SQLITE_TEXT: FilterSqlDialect = {
 function prepareWriterStatements(db: Database.Database) {
   return {
     getApiKey: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
-    getIdempotency: db.prepare(
-      `SELECT k.request_hash, e.id, l.organization_id, e.seq, e.received_at, e.leaf_hash
-       FROM idempotency_keys k JOIN events e ON e.rowid_ = k.event_rowid JOIN logs l ON l.id = e.log_id
-       WHERE k.project_id = ? AND k.key = ?`,
-    ),
-    getLog: db.prepare('SELECT id, size, root_hash FROM logs WHERE project_id = ? AND organization_id = ?'),
-    insertLog: db.prepare(
-      'INSERT INTO logs (project_id, organization_id, size, root_hash, created_at) VALUES (?, ?, 0, ?, ?)',
-    ),
-    getNode: db.prepare('SELECT hash FROM merkle_nodes WHERE log_id = ? AND hidx = ?'),
-    insertEvent: db.prepare(
-      `INSERT INTO events (log_id, seq, id, ts, received_at, actor_id, actor_email, action, resource_type,
-         resource_id, outcome, leaf_hash, leaf, disclosures)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertTarget: db.prepare('INSERT OR IGNORE INTO event_targets (event_rowid, log_id, type, id) VALUES (?, ?, ?, ?)'),
-    insertFts: db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)'),
-    insertIdempotency: db.prepare(
-      'INSERT INTO idempotency_keys (project_id, key, request_hash, event_rowid) VALUES (?, ?, ?, ?)',
-    ),
-    insertNode: db.prepare('INSERT INTO merkle_nodes (log_id, hidx, hash) VALUES (?, ?, ?)'),
-    advanceLog: db.prepare('UPDATE logs SET size = ?, root_hash = ? WHERE id = ?'),
   };
 }
 
@@ -548,18 +421,6 @@ interface ApiKeyDbRow {
   created_at: number;
   revoked_at: number | null;
 }
-interface LogDbRow {
-  id: number;
-  size: number;
-  root_hash: Uint8Array;
-}
-interface ReceiptDbRow {
-  id: string;
-  organization_id: string;
-  seq: number;
-  received_at: number;
-  leaf_hash: Uint8Array;
-}
 interface EventDbRow {
   id: string;
   seq: number;
@@ -578,16 +439,6 @@ function toApiKey(row: ApiKeyDbRow): ApiKeyRow {
   return { ...row, secret_hash: new Uint8Array(row.secret_hash), scopes: JSON.parse(row.scopes) as Scope[] };
 }
 
-function toReceipt(row: ReceiptDbRow): EventReceiptRow {
-  return {
-    id: row.id,
-    organization_id: row.organization_id,
-    sequence: row.seq,
-    received_at: row.received_at,
-    leaf_hash: new Uint8Array(row.leaf_hash),
-  };
-}
-
 function toEventRow(row: EventDbRow, organizationId: string): EventRow {
   return {
     id: row.id,
@@ -599,8 +450,4 @@ function toEventRow(row: EventDbRow, organizationId: string): EventRow {
     leaf: row.leaf,
     disclosures: row.disclosures,
   };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
 }
