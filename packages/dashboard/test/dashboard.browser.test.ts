@@ -17,7 +17,10 @@ const DIST = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 // Screenshots land in test-results/ (ignored); `UPDATE_SCREENSHOTS=1 npm test` refreshes the ones
 // the README shows, so a plain test run leaves the work tree clean.
 const SCREENSHOTS = fileURLToPath(
-  new URL(process.env.UPDATE_SCREENSHOTS ? '../../../docs/screenshots/' : '../../../test-results/screenshots/', import.meta.url),
+  new URL(
+    process.env.UPDATE_SCREENSHOTS ? '../../../docs/screenshots/' : '../../../test-results/screenshots/',
+    import.meta.url,
+  ),
 );
 const runnable = existsSync(CHROMIUM) && existsSync(DIST);
 

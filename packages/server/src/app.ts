@@ -103,6 +103,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
             ...(typeof options.logger === 'object' ? options.logger : {}),
           },
     bodyLimit: MAX_BATCH_BODY_BYTES,
+    // Organization ids (up to 256 characters, URL-encoded up to 3× that) travel in paths.
+    routerOptions: { maxParamLength: 1024 },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,

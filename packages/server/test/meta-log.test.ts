@@ -84,7 +84,7 @@ describe('the meta log', () => {
     const [record] = await events('org_meta', { q: 'action:export.created' });
     expect(record).toMatchObject({
       actor: { id: keyIdOf(reader), type: 'api_key' },
-      metadata: { format: 'csv', filter: 'action=invoice.*' },
+      metadata: { format: 'csv', filter: 'action' },
     });
   });
 
@@ -112,5 +112,63 @@ describe('the meta log', () => {
     });
     expect(res.statusCode).toBe(400);
     expect((res.json() as { errors: { path: string }[] }).errors[0]?.path).toBe('organization_id');
+  });
+});
+
+describe('refusals leave no trace', () => {
+  it('an impossible organization id is a 400, never a half-done write', async () => {
+    const long = 'x'.repeat(300);
+    const before = (await t.request({ method: 'GET', url: '/v1/api-keys', key: t.adminKey })).json() as {
+      data: unknown[];
+    };
+    const key = await t.request({
+      method: 'POST',
+      url: '/v1/api-keys',
+      key: t.adminKey,
+      payload: { scopes: ['events:read'], organization_id: long },
+    });
+    expect(key.statusCode).toBe(400);
+    const after = (await t.request({ method: 'GET', url: '/v1/api-keys', key: t.adminKey })).json() as {
+      data: unknown[];
+    };
+    expect(after.data).toHaveLength(before.data.length);
+    for (const url of [
+      `/v1/exports/events?format=csv&organization_id=${long}`,
+      '/v1/exports/events?format=csv&organization_id=a%01b',
+    ]) {
+      expect((await t.request({ method: 'GET', url, key: t.adminKey })).statusCode).toBe(400);
+    }
+    const erasure = await t.request({
+      method: 'POST',
+      url: `/v1/organizations/${long}/erasures`,
+      key: t.adminKey,
+      payload: { email: 'a@b.c' },
+    });
+    expect(erasure.statusCode).toBe(400);
+  });
+
+  it('exporting an organization without events is a 404 and creates no log', async () => {
+    const res = await t.request({
+      method: 'GET',
+      url: '/v1/exports/events?format=bundle&organization_id=org_nobody',
+      key: t.adminKey,
+    });
+    expect(res.statusCode).toBe(404);
+    const orgs = (await t.request({ method: 'GET', url: '/v1/organizations', key: t.adminKey })).json() as {
+      data: { organization_id: string }[];
+    };
+    expect(orgs.data.map((o) => o.organization_id)).not.toContain('org_nobody');
+  });
+
+  it('a bad consistency_from is refused before the export is recorded', async () => {
+    const count = async () => (await events('org_meta', { action: 'export.created', limit: '1000' })).length;
+    const before = await count();
+    const res = await t.request({
+      method: 'GET',
+      url: '/v1/exports/events?format=bundle&organization_id=org_meta&consistency_from=abc',
+      key: t.adminKey,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(await count()).toBe(before);
   });
 });

@@ -168,7 +168,7 @@ describe('viewer sessions', () => {
     const recorded = list.json().data[0];
     expect(recorded).toMatchObject({
       actor: { id, type: 'viewer_token' },
-      metadata: { format: 'csv', filter: 'q=actor:alice@acme.com' },
+      metadata: { format: 'csv', filter: 'q' },
     });
   });
 });
@@ -267,5 +267,31 @@ describe('dashboard pages', () => {
     const element = await t.request({ method: 'GET', url: '/auditledge-viewer.js' });
     expect(element.statusCode).toBe(200);
     expect(element.headers['access-control-allow-origin']).toBe('*');
+  });
+});
+
+describe('revoking the minting key', () => {
+  it('ends the viewer links it issued and the sessions opened with them', async () => {
+    const admin = await t.key(['admin']);
+    const minted = await t.request({
+      method: 'POST',
+      url: '/v1/viewer-tokens',
+      key: admin,
+      payload: { organization_id: 'org_acme' },
+    });
+    const { token } = minted.json() as { token: string };
+    const opened = await t.request({ method: 'POST', url: '/v1/viewer/sessions', payload: { token } });
+    const { session_token: session } = opened.json() as { session_token: string };
+    const read = (bearer: string) => t.request({ method: 'GET', url: '/v1/events', key: bearer });
+    expect((await read(session)).statusCode).toBe(200);
+    expect((await read(token)).statusCode).toBe(200);
+    await t.request({ method: 'DELETE', url: `/v1/api-keys/key_${admin.slice(4, 20)}`, key: t.adminKey });
+    for (const bearer of [session, token]) {
+      const res = await read(bearer);
+      expect(res.statusCode).toBe(401);
+      expect((res.json() as { detail: string }).detail).toContain('revoked');
+    }
+    const again = await t.request({ method: 'POST', url: '/v1/viewer/sessions', payload: { token } });
+    expect(again.statusCode).toBe(401);
   });
 });

@@ -1,3 +1,4 @@
+import { EVENT_LIMITS, hasControlCharacter } from '@auditledge/core';
 import type { AppContext, Caller } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Scope } from '../store/store.js';
@@ -28,8 +29,28 @@ export function requireScope(caller: Caller, scope: Scope): void {
   }
 }
 
-/** Throws 403 when a key pinned to one organization reaches for another. */
+/**
+ * Throws 400 unless `organizationId` is one an event could carry (1 to 256 characters, no control
+ * characters): anything else can name no log, and must not reach the meta log as a 500.
+ */
+export function assertOrganizationId(
+  organizationId: unknown,
+  path = 'organization_id',
+): asserts organizationId is string {
+  if (
+    typeof organizationId !== 'string' ||
+    organizationId.length === 0 ||
+    organizationId.length > EVENT_LIMITS.maxOrganizationIdLength ||
+    hasControlCharacter(organizationId)
+  ) {
+    const message = `must be 1 to ${EVENT_LIMITS.maxOrganizationIdLength} characters without control characters`;
+    throw new AppError('invalid_request', `${path} ${message}`, [{ path, message }]);
+  }
+}
+
+/** Throws 400 for an impossible organization id, 403 when a key pinned to one organization reaches for another. */
 export function requireOrganization(caller: Caller, organizationId: string, path = 'organization_id'): void {
+  assertOrganizationId(organizationId, path);
   if (caller.organizationId !== null && caller.organizationId !== organizationId) {
     throw new AppError('forbidden', `this API key is limited to organization "${caller.organizationId}"`, [
       { path, message: `must be "${caller.organizationId}" for this API key` },

@@ -93,7 +93,20 @@ export async function authenticateViewerBearer(ctx: AppContext, kind: 'avt' | 'a
   }
   const { claims } = check;
   if (typeof claims.org !== 'string') throw new AppError('unauthorized', `the ${what} is not valid`);
+  await requireMinterActive(ctx, claims.kid);
   return viewerCaller(claims);
+}
+
+/**
+ * Viewer tokens and their sessions live only as long as the API key that minted them: revoking a
+ * (perhaps stolen) admin key also cuts off every viewer link it handed out.
+ */
+export async function requireMinterActive(ctx: AppContext, keyId: string | undefined): Promise<void> {
+  if (keyId === undefined) return;
+  const key = await ctx.store.getApiKey(keyId);
+  if (!key || key.revoked_at !== null) {
+    throw new AppError('unauthorized', 'the API key that issued this viewer link has been revoked; ask for a new link');
+  }
 }
 
 /** A viewer reads (and exports) one organization's events and proofs; nothing else. */

@@ -103,6 +103,7 @@ export function registerViewerRoutes(
       if (typeof body.organization_id === 'string') requireOrganization(caller, body.organization_id);
       const minted = await mintViewerToken(ctx, {
         projectId: caller.projectId,
+        keyId: caller.keyId,
         organizationId: body.organization_id,
         ttlSeconds: body.ttl_seconds,
         baseUrl: publicBaseUrl(ctx, request),

@@ -1,4 +1,5 @@
 import { mintApiKey } from '../../auth/api-key-secret.js';
+import { assertOrganizationId } from '../../auth/authenticate.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { SCOPES, type Scope } from '../../store/store.js';
@@ -31,8 +32,12 @@ export async function createApiKey(ctx: AppContext, input: CreateApiKeyInput): P
     });
   }
   const organizationId = input.organizationId ?? null;
-  if (organizationId !== null && (typeof organizationId !== 'string' || organizationId.length === 0)) {
-    issues.push({ path: 'organization_id', message: 'organization_id must be a non-empty string' });
+  if (organizationId !== null) {
+    try {
+      assertOrganizationId(organizationId);
+    } catch (error) {
+      issues.push(...(error as AppError).issues);
+    }
   }
   if (issues.length > 0) throw new AppError('invalid_request', issues[0]?.message ?? 'invalid key', issues);
 

@@ -16,7 +16,8 @@ import {
 } from '@auditledge/core';
 import type { AppContext, Caller } from '../../context.js';
 import { AppError } from '../../errors.js';
-import type { EventRow, LogHeadRow } from '../../store/store.js';
+import { newRandomId } from '../../ids.js';
+import type { CheckpointRow, EventRow, LogHeadRow } from '../../store/store.js';
 import { type EventView, toEventView } from '../events/event-view.js';
 import { resolveOrganization } from '../events/list-events.js';
 import { parseStoredDisclosures } from '../events/stored-disclosures.js';
@@ -61,37 +62,77 @@ export async function exportEvents(
   if (!parsed.ok) throw new AppError('invalid_request', parsed.issues[0]?.message ?? 'invalid filter', parsed.issues);
   const filter = parsed.filter;
   const stamp = new Date(ctx.now()).toISOString().replaceAll(':', '').slice(0, 15);
-  const filename = `auditledge-${organizationId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}.${format === 'bundle' ? 'bundle.jsonl' : format}`;
+  const filename = `auditledge-${organizationId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64)}-${stamp}.${format === 'bundle' ? 'bundle.jsonl' : format}`;
   const description = Object.entries(filterParams)
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([key, value]) => `${key}=${value}`)
     .join('&');
-  // Recorded before the first byte leaves: every export is answerable with a query.
+
+  // Everything that can fail is checked before the export is recorded: a refused export leaves no
+  // trace, and an organization without a log does not get one.
+  const head = await ctx.store.getLogHead(caller.projectId, organizationId);
+  if (!head || head.size === 0) throw new AppError('not_found', `organization ${organizationId} has no events yet`);
+  const base = { projectId: caller.projectId, organizationId, filter };
+  let bundle: { checkpoint: CheckpointRow; consistency: Consistency | null } | undefined;
+  if (format === 'bundle') {
+    const checkpoint = await currentCheckpoint(ctx, head);
+    const fromSize = consistency_from === undefined ? undefined : parseSize(consistency_from, checkpoint.size);
+    bundle = {
+      checkpoint,
+      consistency: fromSize === undefined ? null : await consistencyFrom(ctx, head, fromSize, checkpoint.size),
+    };
+  }
+
+  // Recorded before the first byte leaves: every export is answerable with a query. The filter's
+  // parameter names are kept, never its values, which may be the very personal data (a subject
+  // access by email) that a later erasure must be able to remove.
   await recordMetaEvent(ctx, {
     projectId: caller.projectId,
     organizationId,
     action: 'export.created',
     actor: metaActor(caller),
-    resource: { type: 'export', id: filename },
-    metadata: { ...input.requestMetadata, format, filter: description.slice(0, 2048) },
+    resource: { type: 'export', id: newRandomId('exp') },
+    metadata: {
+      ...input.requestMetadata,
+      format,
+      filename,
+      filter: Object.keys(filterParams)
+        .filter((key) => filterParams[key])
+        .sort()
+        .join(','),
+    },
   });
-  const head = await ctx.store.getLogHead(caller.projectId, organizationId);
-  const base = { projectId: caller.projectId, organizationId, filter };
 
-  if (format === 'bundle') {
-    if (!head || head.size === 0) throw new AppError('not_found', `organization ${organizationId} has no events yet`);
-    const fromSize = consistency_from === undefined ? undefined : parseSize(consistency_from, head.size);
+  if (bundle) {
     return {
       format,
       filename,
       contentType: 'application/jsonl; charset=utf-8',
-      chunks: bundleChunks(ctx, head, base, description, fromSize),
+      chunks: bundleChunks(ctx, head, base, description, bundle.checkpoint, bundle.consistency),
     };
   }
-  const rows = head ? pages(ctx, { ...base, order: 'newest' }) : emptyPages();
+  const rows = pages(ctx, { ...base, order: 'newest' });
   return format === 'csv'
     ? { format, filename, contentType: 'text/csv; charset=utf-8', chunks: csvChunks(rows) }
     : { format, filename, contentType: 'application/jsonl; charset=utf-8', chunks: jsonlChunks(rows) };
+}
+
+type Consistency = { fromCheckpoint: string; proof: Uint8Array[] };
+
+async function consistencyFrom(
+  ctx: AppContext,
+  head: LogHeadRow,
+  fromSize: number,
+  size: number,
+): Promise<Consistency> {
+  const older = await ctx.store.getCheckpoint(head.log_id, fromSize);
+  if (!older) {
+    throw new AppError('not_found', `no checkpoint was signed at size ${fromSize}`, [
+      { path: 'consistency_from', message: `no signed checkpoint has size ${fromSize}` },
+    ]);
+  }
+  const nodes = await ctx.store.readNodes(head.log_id, consistencyProofPlan(fromSize, size));
+  return { fromCheckpoint: older.note, proof: assembleConsistencyProof(fromSize, size, nodes) };
 }
 
 interface PageBase {
@@ -99,8 +140,6 @@ interface PageBase {
   organizationId: string;
   filter: EventFilter;
 }
-
-async function* emptyPages(): AsyncGenerator<EventRow[]> {}
 
 async function* pages(
   ctx: AppContext,
@@ -191,17 +230,10 @@ async function* bundleChunks(
   head: LogHeadRow,
   base: PageBase,
   description: string,
-  fromSize: number | undefined,
+  checkpoint: CheckpointRow,
+  consistency: Consistency | null,
 ): AsyncGenerator<string> {
-  const checkpoint = await currentCheckpoint(ctx, head);
   const size = checkpoint.size;
-  let consistency: { fromCheckpoint: string; proof: Uint8Array[] } | null = null;
-  if (fromSize !== undefined && fromSize <= size) {
-    const older = await ctx.store.getCheckpoint(head.log_id, fromSize);
-    if (!older) throw new AppError('not_found', `no checkpoint was signed at size ${fromSize}`);
-    const nodes = await ctx.store.readNodes(head.log_id, consistencyProofPlan(fromSize, size));
-    consistency = { fromCheckpoint: older.note, proof: assembleConsistencyProof(fromSize, size, nodes) };
-  }
   yield encodeBundleLine(
     bundleHeader({
       origin: ctx.checkpointer.origin(head.project_id, head.organization_id),

@@ -1,3 +1,4 @@
+import { assertOrganizationId } from '../../auth/authenticate.js';
 import { dashboardTokenKey, signToken } from '../../auth/viewer-token.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
@@ -9,6 +10,8 @@ export const MIN_VIEWER_TTL_SECONDS = 60;
 
 export interface MintViewerTokenInput {
   projectId: string;
+  /** The API key minting the token: revoking it ends the token and its sessions. */
+  keyId: string;
   organizationId: unknown;
   ttlSeconds?: unknown;
   /** Where the viewer is served, e.g. `https://audit.example.com` (no trailing slash). */
@@ -28,8 +31,10 @@ export interface ViewerToken {
 export async function mintViewerToken(ctx: AppContext, input: MintViewerTokenInput): Promise<ViewerToken> {
   const issues = [];
   const { organizationId } = input;
-  if (typeof organizationId !== 'string' || organizationId.length === 0 || organizationId.length > 256) {
-    issues.push({ path: 'organization_id', message: 'must be a string of 1 to 256 characters' });
+  try {
+    assertOrganizationId(organizationId);
+  } catch (error) {
+    issues.push(...(error as AppError).issues);
   }
   const ttl = input.ttlSeconds ?? DEFAULT_VIEWER_TTL_SECONDS;
   if (
@@ -50,6 +55,7 @@ export async function mintViewerToken(ctx: AppContext, input: MintViewerTokenInp
     jti: id,
     prj: input.projectId,
     org: organizationId as string,
+    kid: input.keyId,
     exp,
   });
   return {

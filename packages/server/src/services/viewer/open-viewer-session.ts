@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dashboardTokenKey, signToken, verifyToken } from '../../auth/viewer-token.js';
+import { dashboardTokenKey, requireMinterActive, signToken, verifyToken } from '../../auth/viewer-token.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { recordMetaEvent } from '../meta/record-meta-event.js';
@@ -34,7 +34,8 @@ export async function openViewerSession(
         : 'the viewer token is not valid',
     );
   }
-  const { jti, prj, org, exp } = check.claims;
+  const { jti, prj, org, exp, kid } = check.claims;
+  await requireMinterActive(ctx, kid);
   if (typeof org !== 'string') throw new AppError('unauthorized', 'the viewer token is not valid');
   const sessionId = `vss_${randomBytes(12).toString('base64url')}`;
   const eventId = await recordMetaEvent(ctx, {
@@ -45,7 +46,7 @@ export async function openViewerSession(
     resource: { type: 'viewer_session', id: sessionId },
     metadata: input.metadata,
   });
-  const session = signToken(key, 'avs', { jti: sessionId, prj, org, vt: jti, exp });
+  const session = signToken(key, 'avs', { jti: sessionId, prj, org, vt: jti, ...(kid !== undefined && { kid }), exp });
   return {
     session_token: session,
     organization_id: org,
