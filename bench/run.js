@@ -297,6 +297,7 @@ async function benchQueryAndProofs() {
   const org = 'org_query';
   process.stderr.write(`loading ${fmt(QUERY_EVENTS)} events into one organization...\n`);
   const loadRate = await loadEvents(server, org, QUERY_EVENTS);
+  process.stderr.write(`loaded at ${fmt(loadRate)} events/s; measuring first pages...\n`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { authorization: `Bearer ${server.adminKey}` };
   const measure = async (name, makeUrl, n = 300) => {
@@ -329,6 +330,7 @@ async function benchQueryAndProofs() {
   agent.destroy();
 
   const size = QUERY_EVENTS;
+  process.stderr.write('measuring inclusion proofs...\n');
   const proofs = await cannon({
     url: server.url,
     connections: 16,
@@ -345,6 +347,8 @@ async function benchQueryAndProofs() {
     ],
   });
   results.query = { events: QUERY_EVENTS, load_events_per_s: loadRate, pages: [filtered, unfiltered, text, resource] };
+  process.stderr.write('exporting every event as JSON Lines...\n');
+  results.export = await exportWhileSamplingRss(server, org, QUERY_EVENTS);
   results.proofs = {
     inclusion_proofs_per_s: proofs.requests.average,
     p99_ms: proofs.latency.p99,
@@ -356,6 +360,37 @@ async function benchQueryAndProofs() {
   };
   await stop(server);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Streams a full JSONL export to nowhere while sampling the server's resident memory. */
+async function exportWhileSamplingRss(server, org, events) {
+  const rssMb = () =>
+    Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  const before = rssMb();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb());
+  }, 50);
+  const t0 = performance.now();
+  let bytes = 0;
+  await new Promise((resolve, reject) => {
+    http
+      .get(
+        `${server.url}/v1/exports/events?format=jsonl&organization_id=${org}`,
+        { headers: { authorization: `Bearer ${server.adminKey}` } },
+        (res) => {
+          res.on('data', (chunk) => {
+            bytes += chunk.length;
+          });
+          res.on('end', resolve);
+          res.on('error', reject);
+        },
+      )
+      .on('error', reject);
+  });
+  clearInterval(sampler);
+  const seconds = (performance.now() - t0) / 1000;
+  return { events, megabytes: bytes / 1e6, events_per_s: events / seconds, rss_before_mb: before, rss_peak_mb: peak };
 }
 
 async function benchVerify() {
@@ -418,6 +453,12 @@ if (results.query) {
   );
   for (const p of results.query.pages)
     lines.push(`  ${p.name}: p50 ${fmt(p.p50_ms, 2)} ms, p95 ${fmt(p.p95_ms, 2)} ms`);
+}
+if (results.export) {
+  const r = results.export;
+  lines.push(
+    `JSON Lines export of ${fmt(r.events)} events (${fmt(r.megabytes)} MB): ${fmt(r.events_per_s)} events/s; server RSS ${fmt(r.rss_before_mb)} MB before, peak ${fmt(r.rss_peak_mb)} MB during`,
+  );
 }
 if (results.proofs)
   lines.push(

@@ -29,7 +29,12 @@ export class AppendWorker {
   #closing: Promise<void> | undefined;
 
   constructor(filename: string) {
-    this.#worker = new Worker(workerScript(), { workerData: { filename } });
+    // The worker only holds one group of events at a time: a small heap keeps the process's memory
+    // flat however long it ingests.
+    this.#worker = new Worker(workerScript(), {
+      workerData: { filename },
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+    });
     this.#worker.on('message', (message: { id: number; outcomes?: AppendOutcome[]; error?: string; closed?: true }) => {
       const pending = this.#pending.get(message.id);
       if (!pending) return;

@@ -177,7 +177,15 @@ export class SqliteStore implements Store {
       sql += ' ORDER BY e.ts DESC, e.seq DESC LIMIT ?';
     }
     params.push(query.limit);
-    const rows = this.#reader.prepare(sql).all(...params) as EventDbRow[];
+    const started = performance.now();
+    const statement = this.#reader.prepare(sql);
+    const rows = statement.all(...params) as EventDbRow[];
+    if (process.env.AUDITLEDGE_DEBUG_SLOW_QUERIES && performance.now() - started > 20) {
+      const plan = this.#reader.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      process.stderr.write(
+        `slow query ${(performance.now() - started).toFixed(0)} ms: ${sql}\n  ${plan.map((p) => p.detail).join(' | ')}\n`,
+      );
+    }
     return rows.map((row) => toEventRow(row, query.organizationId));
   }
 
@@ -405,6 +413,9 @@ function prepareWriterStatements(db: Database.Database) {
  * real ones, sampled (analysis_limit) so it stays cheap at any size.
  */
 const SEEDED_STATISTICS: readonly [string, string][] = [
+  // Every index of the table needs an entry: one left out is guessed to be highly selective.
+  ['sqlite_autoindex_events_1', '1000000 1'], // UNIQUE (id)
+  ['sqlite_autoindex_events_2', '1000000 100000 1'], // UNIQUE (log_id, seq)
   ['events_time', '1000000 100000 2 1'],
   ['events_actor', '1000000 100000 100 2 1'],
   ['events_email', '1000000 100000 100 2 1'],
