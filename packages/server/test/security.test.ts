@@ -156,3 +156,26 @@ describe('secrets at rest', () => {
     expect(listed.body).not.toContain(t.adminKey);
   });
 });
+
+describe('idempotency keys per organization', () => {
+  it('lets two tenants use the same key without colliding or learning about each other', async () => {
+    const a = await t.key(['events:write'], 'org_idem_a');
+    const b = await t.key(['events:write'], 'org_idem_b');
+    const send = (key: string, org: string) =>
+      t.request({
+        method: 'POST',
+        url: '/v1/events',
+        key,
+        payload: { ...SEED_EVENT, organization_id: org },
+        headers: { 'idempotency-key': 'order-1' },
+      });
+    const first = await send(a, 'org_idem_a');
+    const second = await send(b, 'org_idem_b');
+    expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
+    expect((first.json() as { id: string }).id).not.toBe((second.json() as { id: string }).id);
+    // Within one organization the key still replays.
+    const replay = await send(a, 'org_idem_a');
+    expect(replay.statusCode).toBe(200);
+    expect((replay.json() as { id: string }).id).toBe((first.json() as { id: string }).id);
+  });
+});

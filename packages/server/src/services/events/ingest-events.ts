@@ -123,7 +123,7 @@ export async function ingestEvents(
     outcomes.forEach((outcome, i) => {
       const index = preparedIndex[i] as number;
       if (outcome.kind === 'conflict') {
-        const detail = `idempotency key "${outcome.idempotencyKey}" was already used with a different event`;
+        const detail = `idempotency key "${clientIdempotencyKey(outcome.idempotencyKey)}" was already used with a different event`;
         results[index] = {
           status: 409,
           code: 'idempotency_conflict',
@@ -139,6 +139,19 @@ export async function ingestEvents(
     });
   }
   return results as IngestResult[];
+}
+
+// Idempotency keys are scoped to one organization: tenants of a project choose their keys
+// independently, so one must neither collide with nor learn about another's. The stored key is
+// `<organization_id> US <key>`; client keys are printable ASCII, so the unit separator is free.
+const KEY_SEPARATOR = '\u001f';
+
+function scopedIdempotencyKey(organizationId: string, key: string): string {
+  return `${organizationId}${KEY_SEPARATOR}${key}`;
+}
+
+function clientIdempotencyKey(stored: string): string {
+  return stored.slice(stored.indexOf(KEY_SEPARATOR) + 1);
 }
 
 function prepareEvent(
@@ -165,7 +178,8 @@ function prepareEvent(
     leafHash: leafHash(sealed.leafBytes),
     disclosures: JSON.stringify(sealed.disclosures),
     searchText: searchText(event),
-    idempotencyKey: options.idempotencyKey,
+    idempotencyKey:
+      options.idempotencyKey === null ? null : scopedIdempotencyKey(event.organization_id, options.idempotencyKey),
     requestHash: options.idempotencyKey === null ? null : sha256(canonicalBytes(event)),
   };
 }
