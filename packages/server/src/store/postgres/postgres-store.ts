@@ -7,6 +7,7 @@ import { type NodeRef, nodeKey, nodeMap, storedHashIndex } from '@auditledge/cor
 import pg from 'pg';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
 import { tallyActions } from '../action-stats.js';
+import { planAppend, settleReplays } from '../append-plan.js';
 import { eventFilterSql, type FilterSqlDialect, type SqlFragment } from '../event-filter-sql.js';
 import type {
   ActionEnforcement,
@@ -218,36 +219,12 @@ export class PostgresStore implements Store {
     events: PreparedEvent[],
     heads: LogHead[],
   ): Promise<{ outcomes: AppendOutcome[]; write: SqlFragment | undefined }> {
-    const outcomes: (AppendOutcome | undefined)[] = new Array(events.length);
     const stored = await lockAndReadIdempotencyKeys(client, events);
-    // Keys first seen in this batch: a second use must compare against the first, not the table.
-    const batchKeys = new Map<string, { index: number; requestHash: Uint8Array }>();
-    const pendingReplays: { index: number; of: number }[] = [];
-    const byLog = new Map<string, number[]>();
-
-    events.forEach((event, index) => {
-      if (event.idempotencyKey !== null && event.requestHash !== null) {
-        const scopedKey = scoped(event.projectId, event.idempotencyKey);
-        const earlier = batchKeys.get(scopedKey);
-        if (earlier) {
-          if (equalBytes(earlier.requestHash, event.requestHash)) pendingReplays.push({ index, of: earlier.index });
-          else outcomes[index] = { kind: 'conflict', idempotencyKey: event.idempotencyKey };
-          return;
-        }
-        const previous = stored.get(scopedKey);
-        if (previous) {
-          outcomes[index] = equalBytes(previous.request_hash, event.requestHash)
-            ? { kind: 'replayed', receipt: toReceipt(previous) }
-            : { kind: 'conflict', idempotencyKey: event.idempotencyKey };
-          return;
-        }
-        batchKeys.set(scopedKey, { index, requestHash: event.requestHash });
-      }
-      const logKey = scoped(event.projectId, event.organizationId);
-      const indexes = byLog.get(logKey);
-      if (indexes) indexes.push(index);
-      else byLog.set(logKey, [index]);
+    const plan = planAppend(events, (event) => {
+      const previous = stored.get(scoped(event.projectId, event.idempotencyKey));
+      return previous && { requestHash: previous.request_hash, receipt: toReceipt(previous) };
     });
+    const { outcomes, byLog } = plan;
 
     let write: SqlFragment | undefined;
     if (byLog.size > 0) {
@@ -255,12 +232,7 @@ export class PostgresStore implements Store {
       write = appendStatement(events, byLog, heads, outcomes);
     }
 
-    for (const { index, of } of pendingReplays) {
-      const original = outcomes[of];
-      outcomes[index] =
-        original && original.kind !== 'conflict' ? { kind: 'replayed', receipt: original.receipt } : original;
-    }
-    return { outcomes: outcomes as AppendOutcome[], write };
+    return { outcomes: settleReplays(plan), write };
   }
 
   /**
@@ -951,8 +923,4 @@ function toEventRow(row: EventDbRow, organizationId: string): EventRow {
     leaf: row.leaf,
     disclosures: row.disclosures,
   };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
 }

@@ -6,6 +6,7 @@ import { storedHashIndex } from '@auditledge/core';
 import type Database from 'better-sqlite3';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
 import { tallyActions } from '../action-stats.js';
+import { planAppend, settleReplays } from '../append-plan.js';
 import type { AppendOutcome, EventReceiptRow, PreparedEvent } from '../store.js';
 import { prepareActionStatsUpsert } from './sqlite-action-catalog.js';
 
@@ -39,37 +40,13 @@ export class SqliteAppender {
 
   #appendInTransaction(events: PreparedEvent[]): AppendOutcome[] {
     const s = this.#stmts;
-    const outcomes: (AppendOutcome | undefined)[] = new Array(events.length);
-    // Keys first seen in this batch: a second use must compare against the first, not the table.
-    const batchKeys = new Map<string, { index: number; requestHash: Uint8Array }>();
-    const pendingReplays: { index: number; of: number }[] = [];
-    const byLog = new Map<string, number[]>();
-
-    events.forEach((event, index) => {
-      if (event.idempotencyKey !== null && event.requestHash !== null) {
-        const scopedKey = `${event.projectId}\u0000${event.idempotencyKey}`;
-        const earlier = batchKeys.get(scopedKey);
-        if (earlier) {
-          if (equalBytes(earlier.requestHash, event.requestHash)) pendingReplays.push({ index, of: earlier.index });
-          else outcomes[index] = { kind: 'conflict', idempotencyKey: event.idempotencyKey };
-          return;
-        }
-        const stored = s.getIdempotency.get(event.projectId, event.idempotencyKey) as
-          | (ReceiptDbRow & { request_hash: Uint8Array })
-          | undefined;
-        if (stored) {
-          outcomes[index] = equalBytes(stored.request_hash, event.requestHash)
-            ? { kind: 'replayed', receipt: toReceipt(stored) }
-            : { kind: 'conflict', idempotencyKey: event.idempotencyKey };
-          return;
-        }
-        batchKeys.set(scopedKey, { index, requestHash: event.requestHash });
-      }
-      const logKey = `${event.projectId}\u0000${event.organizationId}`;
-      const indexes = byLog.get(logKey);
-      if (indexes) indexes.push(index);
-      else byLog.set(logKey, [index]);
+    const plan = planAppend(events, (event) => {
+      const stored = s.getIdempotency.get(event.projectId, event.idempotencyKey) as
+        | (ReceiptDbRow & { request_hash: Uint8Array })
+        | undefined;
+      return stored && { requestHash: new Uint8Array(stored.request_hash), receipt: toReceipt(stored) };
     });
+    const { outcomes, byLog } = plan;
 
     for (const indexes of byLog.values()) {
       const first = events[indexes[0] as number] as PreparedEvent;
@@ -130,12 +107,7 @@ export class SqliteAppender {
       s.advanceLog.run(appended.size, appended.rootHash, logId);
     }
 
-    for (const { index, of } of pendingReplays) {
-      const original = outcomes[of];
-      outcomes[index] =
-        original && original.kind !== 'conflict' ? { kind: 'replayed', receipt: original.receipt } : original;
-    }
-    return outcomes as AppendOutcome[];
+    return settleReplays(plan);
   }
 }
 
@@ -188,8 +160,4 @@ function toReceipt(row: ReceiptDbRow): EventReceiptRow {
     received_at: row.received_at,
     leaf_hash: new Uint8Array(row.leaf_hash),
   };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
 }
