@@ -3,7 +3,7 @@
 // stable order so nodes never deadlock), so sequences stay contiguous whoever writes. Idempotency
 // keys are serialized across nodes with transaction-scoped advisory locks taken before the heads.
 import { createHash } from 'node:crypto';
-import { type NodeRef, nodeKey, nodeMap, storedHashIndex } from '@auditledge/core';
+import { EMPTY_ROOT, type NodeRef, nodeKey, nodeMap, storedHashIndex } from '@auditledge/core';
 import pg from 'pg';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
 import { tallyActions } from '../action-stats.js';
@@ -36,10 +36,6 @@ import type {
 import * as actionCatalog from './postgres-action-catalog.js';
 import { MAINTENANCE_SETTING, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import * as retention from './postgres-retention.js';
-
-const EMPTY_ROOT = new Uint8Array(
-  Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
-);
 
 /** `pg_advisory_xact_lock(bigint)` key serializing migrations across nodes ("auditled"). */
 const MIGRATION_LOCK = '7022344779264386404';

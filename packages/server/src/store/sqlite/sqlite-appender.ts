@@ -2,17 +2,13 @@
 // leaf, the Merkle nodes it completes and the action counts, advances the log heads. It runs on
 // whichever thread owns the connection it is given: the append worker, or the caller's thread for
 // an in-memory database.
-import { storedHashIndex } from '@auditledge/core';
+import { EMPTY_ROOT, storedHashIndex } from '@auditledge/core';
 import type Database from 'better-sqlite3';
 import { appendToLog, rightEdgeRefs } from '../../ledger/log-append.js';
 import { tallyActions } from '../action-stats.js';
 import { planAppend, settleReplays } from '../append-plan.js';
 import type { AppendOutcome, EventReceiptRow, PreparedEvent } from '../store.js';
 import { prepareActionStatsUpsert } from './sqlite-action-catalog.js';
-
-export const EMPTY_ROOT = new Uint8Array(
-  Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
-);
 
 /** Pragmas of every connection that writes: WAL, and FULL so each commit is fsynced (durable). */
 export function configureWriter(db: Database.Database): void {

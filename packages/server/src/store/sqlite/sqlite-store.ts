@@ -177,15 +177,7 @@ export class SqliteStore implements Store {
       sql += ' ORDER BY e.ts DESC, e.seq DESC LIMIT ?';
     }
     params.push(query.limit);
-    const started = performance.now();
-    const statement = this.#reader.prepare(sql);
-    const rows = statement.all(...params) as EventDbRow[];
-    if (process.env.AUDITLEDGE_DEBUG_SLOW_QUERIES && performance.now() - started > 20) {
-      const plan = this.#reader.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-      process.stderr.write(
-        `slow query ${(performance.now() - started).toFixed(0)} ms: ${sql}\n  ${plan.map((p) => p.detail).join(' | ')}\n`,
-      );
-    }
+    const rows = this.#reader.prepare(sql).all(...params) as EventDbRow[];
     return rows.map((row) => toEventRow(row, query.organizationId));
   }
 
