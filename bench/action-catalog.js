@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { leafHash } from '@auditledge/core';
 import pg from 'pg';
-import { fmt, percentile, ROOT, tempDir } from './lib.js';
+import { fmt, percentile, ROOT, tempDir, withDatabase } from './lib.js';
 
 /** The built stores, as shipped or from a copy of the build whose tallyActions tallies nothing. */
 async function loadStores(withCounters) {
@@ -155,21 +155,6 @@ async function benchSqlite() {
   }
 }
 
-async function withDatabase(work) {
-  const name = `auditledge_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 async function benchPostgres() {
   const dropAll = [];
   const open = async ({ PostgresStore, cleanup }) => {
@@ -197,7 +182,7 @@ async function benchPostgres() {
   } finally {
     for (const drop of dropAll) await drop();
   }
-  await withDatabase(async (url) => {
+  await withDatabase(ADMIN_URL, async (url) => {
     const { PostgresStore, cleanup } = await loadStores(true);
     const store = await PostgresStore.open({ connectionString: url });
     const client = new pg.Client({ connectionString: url });

@@ -1,10 +1,12 @@
 // Shared benchmark plumbing: start real server processes, drive load with autocannon, read RSS.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = join(ROOT, 'packages/server/bin/auditledge.js');
@@ -69,3 +71,43 @@ export function percentile(sorted, p) {
 
 export const fmt = (n, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Twenty actions in five families: the mix the query benchmarks filter over. */
+export const BENCH_ACTIONS = [
+  'invoice.created',
+  'invoice.updated',
+  'invoice.deleted',
+  'invoice.paid',
+  'user.login',
+  'user.logout',
+  'user.invited',
+  'user.deleted',
+  'role.granted',
+  'role.revoked',
+  'apikey.created',
+  'apikey.revoked',
+  'export.created',
+  'settings.updated',
+  'project.created',
+  'project.archived',
+  'file.uploaded',
+  'file.downloaded',
+  'team.joined',
+  'team.left',
+];
+
+/** Runs `work(url)` against a fresh PostgreSQL database created from `adminUrl`, dropped afterwards. */
+export async function withDatabase(adminUrl, work) {
+  const name = `auditledge_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

@@ -6,13 +6,22 @@
 // Sections: `node bench/postgres.js ingest nodes query` (all by default). Each section creates its
 // own database and drops it. Absolute numbers wander on a shared machine; compare the ratios.
 // BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) must be allowed CREATE DATABASE.
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { leafHash, sealEvent, storedEventFields, validateEvent } from '@auditledge/core';
 import pg from 'pg';
 import { EventColumns, PostgresStore } from '../packages/server/dist/store/postgres/postgres-store.js';
-import { cannon, fmt, percentile, SEED_EVENT, startAuditledge, stop, tempDir } from './lib.js';
+import {
+  BENCH_ACTIONS,
+  cannon,
+  fmt,
+  percentile,
+  SEED_EVENT,
+  startAuditledge,
+  stop,
+  tempDir,
+  withDatabase,
+} from './lib.js';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -26,21 +35,6 @@ const report = (section, metric, value, note = '') => {
   rows.push({ section, metric, value, note });
   process.stderr.write(`  ${section}: ${metric} = ${value}${note ? ` (${note})` : ''}\n`);
 };
-
-async function withDatabase(work) {
-  const name = `auditledge_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 /** Prepared exactly as the ingest service prepares them: validated, sealed, hashed (not timed). */
 function preparedEvents(total, orgs, offset) {
@@ -101,7 +95,7 @@ async function rawInsert(client, logIds, batch, seqs) {
 }
 
 async function benchIngest() {
-  await withDatabase(async (url) => {
+  await withDatabase(ADMIN_URL, async (url) => {
     const store = await PostgresStore.open({ connectionString: url });
     await store.ensureDefaultProject({ id: 'prj_bench', name: 'bench', personal_fields: PERSONAL, created_at: 0 });
     const client = new pg.Client({ connectionString: url });
@@ -203,7 +197,7 @@ async function benchNodes() {
   ];
   const measured = {};
   for (const count of [1, 3]) {
-    await withDatabase(async (url) => {
+    await withDatabase(ADMIN_URL, async (url) => {
       const dir = tempDir('auditledge-pgbench-');
       const first = await startAuditledge(dir, { DATABASE_URL: url });
       const others = await Promise.all(
@@ -252,29 +246,6 @@ function get(agent, url, headers) {
     req.on('error', reject);
   });
 }
-
-const ACTIONS = [
-  'invoice.created',
-  'invoice.updated',
-  'invoice.deleted',
-  'invoice.paid',
-  'user.login',
-  'user.logout',
-  'user.invited',
-  'user.deleted',
-  'role.granted',
-  'role.revoked',
-  'apikey.created',
-  'apikey.revoked',
-  'export.created',
-  'settings.updated',
-  'project.created',
-  'project.archived',
-  'file.uploaded',
-  'file.downloaded',
-  'team.joined',
-  'team.left',
-];
 
 /**
  * A real sealed leaf with marker values, so bulk-loaded rows unseal like ingested ones: the SQL
@@ -340,7 +311,7 @@ async function bulkLoad(client, projectId, org, total) {
            ) g
          ) r
        ) s`,
-      [logId, from, ACTIONS, total, start, template.leaf, template.disclosures],
+      [logId, from, BENCH_ACTIONS, total, start, template.leaf, template.disclosures],
     );
     process.stderr.write(`  loaded ${fmt(Math.min(total, from + chunk))} / ${fmt(total)}\n`);
   }
@@ -351,7 +322,7 @@ async function bulkLoad(client, projectId, org, total) {
 }
 
 async function benchQuery() {
-  await withDatabase(async (url) => {
+  await withDatabase(ADMIN_URL, async (url) => {
     const dir = tempDir('auditledge-pgbench-');
     const server = await startAuditledge(dir, { DATABASE_URL: url });
     const client = new pg.Client({ connectionString: url });

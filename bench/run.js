@@ -17,6 +17,7 @@ import {
 } from '@auditledge/core';
 import { SqliteStore } from '../packages/server/dist/store/sqlite/sqlite-store.js';
 import {
+  BENCH_ACTIONS,
   cannon,
   fmt,
   peakRssMb,
@@ -231,28 +232,6 @@ function get(agent, url, headers) {
 async function loadEvents(server, org, total, spreadDays = 365) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const start = Date.UTC(2025, 10, 27);
-  const actions = [
-    'invoice.created',
-    'invoice.updated',
-    'invoice.deleted',
-    'invoice.paid',
-    'user.login',
-    'user.logout',
-    'user.invited',
-    'user.deleted',
-    'role.granted',
-    'role.revoked',
-    'apikey.created',
-    'apikey.revoked',
-    'export.created',
-    'settings.updated',
-    'project.created',
-    'project.archived',
-    'file.uploaded',
-    'file.downloaded',
-    'team.joined',
-    'team.left',
-  ];
   let next = 0;
   const t0 = performance.now();
   const worker = async () => {
@@ -266,7 +245,7 @@ async function loadEvents(server, org, total, spreadDays = 365) {
             ...SEED_EVENT,
             organization_id: org,
             actor: { ...SEED_EVENT.actor, id: `user_${(n * 7919) % 1000}` },
-            action: actions[(n * 31) % actions.length],
+            action: BENCH_ACTIONS[(n * 31) % BENCH_ACTIONS.length],
             resource: { type: 'invoice', id: `inv_${n}`, name: `Invoice #${n}` },
             timestamp: new Date(start + Math.floor((n / total) * spreadDays * 86_400_000)).toISOString(),
           };
