@@ -176,10 +176,6 @@ export interface PrunedEventRow {
   rule: RetentionRule;
 }
 
-export interface NewApiKey {
-  row: ApiKeyRow;
-}
-
 /** How a project treats actions missing from its catalog or metadata failing an action's schema. */
 export type ActionEnforcement = 'off' | 'warn' | 'enforce';
 export const ACTION_ENFORCEMENTS: readonly ActionEnforcement[] = ['off', 'warn', 'enforce'];

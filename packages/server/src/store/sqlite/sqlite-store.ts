@@ -38,8 +38,6 @@ import * as retention from './sqlite-retention.js';
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:' (single connection, tests only). */
   filename: string;
-  /** Run append transactions on a worker thread (default for files; impossible for ':memory:'). */
-  appendInWorker?: boolean;
 }
 
 const OPTIMIZE_INTERVAL_MS = 10 * 60_000;
@@ -82,7 +80,8 @@ export class SqliteStore implements Store {
     ensurePlannerStatistics(writer);
     const reader = inMemory ? writer : new Database(options.filename, { readonly: true, fileMustExist: true });
     reader.pragma('busy_timeout = 5000');
-    const worker = !inMemory && options.appendInWorker !== false ? new AppendWorker(options.filename) : undefined;
+    // Appends run on a worker thread; an in-memory database cannot be shared with one.
+    const worker = inMemory ? undefined : new AppendWorker(options.filename);
     return new SqliteStore(writer, reader, worker);
   }
 
